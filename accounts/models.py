@@ -1,0 +1,151 @@
+"""People who use the service, their roles, and the email they are sent."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from trusts.models import Region
+
+
+class Role(models.TextChoices):
+    COUNCIL = "council", "Council user"
+    ASSESSOR = "assessor", "Assessor"
+    LEAD = "lead", "Programme lead"
+    ADMIN = "admin", "Administrator"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(role=Role.ADMIN, is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who signs in with their email address.
+
+    A council user belongs to exactly one local authority; officials belong to none.
+    """
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    local_authority = models.ForeignKey(
+        "trusts.LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    job_title = models.CharField(max_length=150, blank=True)
+    region = models.CharField(
+        max_length=20,
+        choices=Region.choices,
+        blank=True,
+        help_text="Officials: the region they work in, so a bid's assessors come from different ones.",
+    )
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can use the Django admin. Only administrators.")
+    date_joined = models.DateTimeField(default=timezone.now)
+    invited_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                name="council_users_belong_to_one_authority",
+                condition=(
+                    Q(role=Role.COUNCIL, local_authority__isnull=False)
+                    | (~Q(role=Role.COUNCIL) & Q(local_authority__isnull=True))
+                ),
+            ),
+            models.CheckConstraint(
+                name="only_admins_use_django_admin",
+                condition=Q(is_staff=False) | Q(role=Role.ADMIN),
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_council(self):
+        return self.role == Role.COUNCIL
+
+    @property
+    def is_assessor(self):
+        return self.role == Role.ASSESSOR
+
+    @property
+    def is_lead(self):
+        return self.role == Role.LEAD
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+    @property
+    def is_official(self):
+        return self.role in {Role.ASSESSOR, Role.LEAD, Role.ADMIN}
+
+
+class OutboundEmail(models.Model):
+    """An email waiting to be sent, or sent.
+
+    Written in the same transaction as the change it reports, so a broker outage can
+    delay an email but never lose it; sending marks `sent_at` under a row lock so a
+    message is never sent twice.
+    """
+
+    to = models.JSONField(help_text="List of recipient addresses.")
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    html_body = models.TextField(blank=True)
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="List of {filename, content, mimetype}."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_unsent_idx",
+                condition=Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject} to {', '.join(self.to)}"

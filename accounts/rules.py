@@ -1,0 +1,44 @@
+"""Who someone is. Object-level rules for bids and awards build on these predicates."""
+
+import rules
+
+from .models import Role
+
+
+@rules.predicate
+def is_council(user):
+    return user.is_authenticated and user.is_active and user.role == Role.COUNCIL
+
+
+@rules.predicate
+def is_assessor(user):
+    return user.is_authenticated and user.is_active and user.role == Role.ASSESSOR
+
+
+@rules.predicate
+def is_lead(user):
+    return user.is_authenticated and user.is_active and user.role == Role.LEAD
+
+
+@rules.predicate
+def is_admin(user):
+    return user.is_authenticated and user.is_active and user.role == Role.ADMIN
+
+
+is_official = is_assessor | is_lead | is_admin
+
+rules.add_perm("accounts.manage_users", is_admin)
+
+# The Django admin asks model permissions; administrators hold them through rules.
+for model in ["user", "outboundemail"]:
+    for action in ["view", "add", "change"]:
+        rules.add_perm(f"accounts.{action}_{model}", is_admin)
+for model in ["localauthority", "servicescope"]:
+    for action in ["view", "add", "change", "delete"]:
+        rules.add_perm(f"trusts.{action}_{model}", is_admin)
+for model in ["fundinground", "criterion"]:
+    for action in ["view", "add", "change", "delete"]:
+        rules.add_perm(f"bids.{action}_{model}", is_admin)
+rules.add_perm("accounts", is_admin)
+rules.add_perm("trusts", is_admin)
+rules.add_perm("bids", is_admin)

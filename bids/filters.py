@@ -1,0 +1,122 @@
+"""The ranking page's filters, search and sort (django-filter).
+
+The queryset it filters must come from `bids.scoring.with_scores` and `ranking_queryset`,
+which add the annotations the filters and sort keys use (effective_score, flagged,
+requested_total, state_order).
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Case, F, IntegerField, Q, Value, When
+
+from trusts.models import AuthorityKind, Region
+
+from .models import BidState, Focus
+from .scoring import with_scores
+
+RANKED_STATES = [state for state in BidState if state != BidState.DRAFT]
+
+# Sort keys: ?sort=score (highest first) ... and their opposites with a leading minus.
+SORTS = {
+    "score": ("Score", [F("effective_score").desc(nulls_last=True)]),
+    "-score": ("Score, lowest first", [F("effective_score").asc(nulls_last=True)]),
+    "authority": ("Authority", [F("authority__name").asc()]),
+    "-authority": ("Authority, Z to A", [F("authority__name").desc()]),
+    "requested": ("Requested", [F("requested_total").desc()]),
+    "-requested": ("Requested, smallest first", [F("requested_total").asc()]),
+    "state": ("Status", [F("state_order").asc()]),
+    "-state": ("Status, last stage first", [F("state_order").desc()]),
+}
+DEFAULT_SORT = "score"
+
+
+def ranking_queryset(funding_round):
+    order = Case(
+        *[When(state=state.value, then=Value(position)) for position, state in enumerate(BidState)],
+        output_field=IntegerField(),
+    )
+    bids = (
+        funding_round.bids.exclude(state=BidState.DRAFT)
+        .select_related("authority", "funding_round")
+        .annotate(
+            requested_total=F("funding_round__base_award") + F("supplement_requested"),
+            state_order=order,
+        )
+    )
+    return with_scores(bids)
+
+
+class GovukSelect(forms.Select):
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "govuk-select", **(attrs or {})}, choices)
+
+
+class RankingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Authority or reference",
+        method="search",
+        widget=forms.TextInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
+    )
+    state = django_filters.ChoiceFilter(
+        label="Status",
+        choices=[(state.value, state.label) for state in RANKED_STATES],
+        empty_label="Any status",
+        widget=GovukSelect,
+    )
+    region = django_filters.ChoiceFilter(
+        label="Region",
+        field_name="authority__region",
+        choices=Region.choices,
+        empty_label="Any region",
+        widget=GovukSelect,
+    )
+    kind = django_filters.ChoiceFilter(
+        label="Type of authority",
+        field_name="authority__kind",
+        choices=AuthorityKind.choices,
+        empty_label="Any type",
+        widget=GovukSelect,
+    )
+    focus = django_filters.ChoiceFilter(
+        label="Focus", choices=Focus.choices, empty_label="Any focus", widget=GovukSelect
+    )
+    flagged = django_filters.ChoiceFilter(
+        label="Assessors' scores",
+        choices=[("yes", "Flagged: assessors differ by 2 or more"), ("no", "Not flagged")],
+        empty_label="Flagged or not",
+        method="filter_flagged",
+        widget=GovukSelect,
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        empty_label=None,
+        method="sort_by",
+        widget=GovukSelect,
+    )
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(authority__name__icontains=value) | Q(reference__icontains=value))
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset.filter(flagged=value == "yes")
+
+    def sort_by(self, queryset, name, value):
+        return queryset  # applied last, in `qs`, so every page has one stable order
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        key = self.sort_key
+        return queryset.order_by(*SORTS[key][1], "authority__name", "pk")
+
+    @property
+    def sort_key(self):
+        if self.is_bound and self.form.is_valid():
+            key = self.form.cleaned_data.get("sort")
+            if key in SORTS:
+                return key
+        return DEFAULT_SORT

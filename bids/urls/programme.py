@@ -1,0 +1,33 @@
+from django.urls import path
+
+from ..views import programme
+
+urlpatterns = [
+    path("programme/ranking", programme.current_ranking, name="current-ranking"),
+    path("programme/assessors", programme.assessors, name="assessors"),
+    path("programme/rounds/<slug:round_slug>/ranking", programme.ranking, name="ranking"),
+    path("programme/rounds/<slug:round_slug>/assignments", programme.assignments, name="assignments"),
+    path("programme/rounds/<slug:round_slug>/assignments/auto", programme.auto_assign, name="auto-assign"),
+    path("programme/rounds/<slug:round_slug>/moderation", programme.moderation_overview, name="moderation"),
+    path("bids/<str:reference>/eligibility", programme.eligibility, name="eligibility"),
+    path("bids/<str:reference>/assessors", programme.bid_assessors, name="bid-assessors"),
+    path("bids/<str:reference>/assessors/<int:assessor_pk>/remove", programme.unassign, name="unassign"),
+    path("bids/<str:reference>/moderation", programme.moderate, name="moderate"),
+    path(
+        "bids/<str:reference>/scores/<int:assessment_pk>/reopen",
+        programme.reopen_scores,
+        name="reopen-scores",
+    ),
+    path("bids/<str:reference>/shortlisting", programme.shortlist, name="shortlist"),
+    path("bids/<str:reference>/interview/schedule", programme.schedule_interview, name="schedule-interview"),
+    path(
+        "bids/<str:reference>/interview/rearrange",
+        programme.reschedule_interview,
+        name="reschedule-interview",
+    ),
+    path("bids/<str:reference>/interview/cancel", programme.cancel_interview, name="cancel-interview"),
+    path("bids/<str:reference>/interview/record", programme.record_interview, name="record-interview"),
+    path("bids/<str:reference>/interview.ics", programme.interview_ics, name="interview-ics"),
+    path("bids/<str:reference>/decision/approve", programme.approve, name="approve"),
+    path("bids/<str:reference>/decision/reject", programme.reject, name="reject"),
+]

@@ -1,0 +1,294 @@
+"""Assessors' pages, and the officials' view of a bid.
+
+Every page about one bid finds it through `bids_for(request.user)`, so a bid an official
+may not see (unassigned, or from an authority they declared a conflict with) is a 404
+before any permission is asked; the action's permission is then checked on the bid.
+"""
+
+from decimal import Decimal
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+
+from accounts.decorators import permission_required
+
+from .. import conflicts, scoring, workflow
+from ..assessment_forms import ConflictForm, ScoreForm
+from ..models import (
+    Assessment,
+    Assignment,
+    BidState,
+    ConflictOfInterest,
+    DeliverySetting,
+    EventKind,
+    Interview,
+    Partner,
+)
+from ..queries import bids_for, timeline_for
+
+
+def bid_view(permission):
+    """Sign in, find the bid through bids_for (404 if this person may not see it), then
+    check the permission on it (403). The view gets the bid instead of its reference."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(request, reference, *args, **kwargs):
+            bid = get_object_or_404(
+                bids_for(request.user).select_related("funding_round", "authority"), reference=reference
+            )
+            if not request.user.has_perm(permission, bid):
+                raise PermissionDenied
+            return view(request, bid, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def posted(request):
+    """The submitted data, or None for a GET (an empty POST is still a submission)."""
+    return request.POST if request.method == "POST" else None
+
+
+def bid_url(bid):
+    return reverse("bids:bid", kwargs={"reference": bid.reference})
+
+
+def document_url(bid, document):
+    try:
+        return reverse("bids:document", kwargs={"reference": bid.reference, "pk": document.pk})
+    except NoReverseMatch:
+        return None
+
+
+def home(request):
+    own = Assessment.objects.filter(bid=OuterRef("pk"), assessor=request.user)
+    bids = (
+        bids_for(request.user)
+        .select_related("funding_round", "authority")
+        .annotate(score_state=Subquery(own.values("state")[:1]))
+        .order_by("funding_round__closes_at", "authority__name")
+    )
+    return render(
+        request,
+        "bids/assessment/home.html",
+        {"page_title": "Bids to assess", "bids": bids, "panels": interview_panels(request.user)},
+    )
+
+
+def bid_page(request, bid):
+    """Officials' view of a bid (assessors, the programme lead and administrators)."""
+    user = request.user
+    partners = list(Partner.objects.filter(bid=bid).order_by("sector", "name"))
+    documents = [(document, document_url(bid, document)) for document in bid.documents.all()]
+    timeline = list(timeline_for(bid, user))
+    show_scores = user.has_perm("bids.view_programme", bid)
+    for event in timeline:
+        event.title = event_title(event, show_scores)
+    context = {
+        "page_title": f"{bid.authority.name}: {bid.reference}",
+        "bid": bid,
+        "timeline": timeline,
+        "delivery_settings": [
+            DeliverySetting(value).label for value in bid.delivery_settings if value in DeliverySetting.values
+        ],
+        "partners": partners,
+        "scopes": list(bid.service_scopes.all()),
+        "documents": documents,
+        "interviews": list(bid.interviews.prefetch_related("panel").select_related("recorded_by")),
+        "decision": getattr(bid, "decision", None),
+        "award": _award(bid),
+        "can_manage": user.has_perm("bids.manage_assessment", bid),
+        "can_see_scores": user.has_perm("bids.view_programme", bid),
+    }
+    if user.is_assessor:
+        context["own_assessment"] = Assessment.objects.filter(bid=bid, assessor=user).first()
+        context["can_score"] = user.has_perm("bids.score_bid", bid)
+        context["can_record_interview"] = bid.state == BidState.INTERVIEW_SCHEDULED and user.has_perm(
+            "bids.record_interview", bid
+        )
+    if context["can_see_scores"]:
+        context["assignments"] = list(
+            Assignment.objects.filter(bid=bid).select_related("assessor").order_by("assessor__full_name")
+        )
+        context["assessments"] = list(
+            Assessment.objects.filter(bid=bid).select_related("assessor").order_by("assessor__full_name")
+        )
+        context["assessed_ids"] = {assessment.assessor_id for assessment in context["assessments"]}
+        context["effective_score"] = scoring.effective_score(bid)
+        context["moderation"] = getattr(bid, "moderation", None)
+    if context["can_manage"]:
+        context["lead_actions"] = lead_actions(bid)
+    return render(request, "bids/assessment/bid.html", context)
+
+
+def event_title(event, show_scores):
+    """A heading for one line of the officials' timeline. Assessors do not see others'
+    totals or the moderated score, so they judge each bid for themselves."""
+    detail = event.detail or {}
+    name = detail.get("assessor_name", "")
+    if event.kind == EventKind.STATE_CHANGED and event.to_state:
+        return BidState(event.to_state).label
+    if event.kind in (EventKind.ASSESSOR_ASSIGNED, EventKind.ASSESSOR_UNASSIGNED) and name:
+        return f"{event.get_kind_display()}: {name}"
+    if event.kind == EventKind.SCORE_SUBMITTED and name:
+        total = detail.get("weighted_total")
+        return f"Scores submitted by {name}" + (f": {Decimal(total):.1f}%" if total and show_scores else "")
+    if event.kind in (EventKind.SCORE_REOPENED, EventKind.SCORE_SET_ASIDE) and name:
+        return f"{event.get_kind_display()}: {name}"
+    if event.kind == EventKind.MODERATED and detail.get("score") and show_scores:
+        return f"Score moderated to {Decimal(detail['score']):.1f}%"
+    return event.get_kind_display()
+
+
+def _award(bid):
+    from trusts.models import FundingAward
+
+    return FundingAward.objects.filter(bid=bid).first()
+
+
+def lead_actions(bid):
+    """What the programme lead can do with the bid now, as (text, url) links."""
+    reference = bid.reference
+
+    def url(name):
+        return reverse(f"bids:{name}", kwargs={"reference": reference})
+
+    state = bid.state
+    actions = []
+    if state == BidState.SUBMITTED:
+        actions.append(("Check eligibility", url("eligibility")))
+    if state in (BidState.SUBMITTED, BidState.UNDER_ASSESSMENT):
+        actions.append(("Assign assessors", url("bid-assessors")))
+    if state == BidState.UNDER_ASSESSMENT:
+        actions.append(("Moderate scores", url("moderate")))
+        actions.append(("Shortlist or do not shortlist", url("shortlist")))
+    if state == BidState.SHORTLISTED:
+        actions.append(("Schedule an interview", url("schedule-interview")))
+    if state == BidState.INTERVIEW_SCHEDULED:
+        actions.append(("Record the interview", url("record-interview")))
+        actions.append(("Rearrange the interview", url("reschedule-interview")))
+        actions.append(("Cancel the interview", url("cancel-interview")))
+    if state == BidState.INTERVIEWED:
+        actions.append(("Approve and offer an award", url("approve")))
+        actions.append(("Reject", url("reject")))
+    return actions
+
+
+# Conflicts of interest -------------------------------------------------------------------
+
+
+@permission_required("bids.view_conflicts")
+def conflicts_page(request):
+    """Assessors declare their own conflicts; the programme lead sees and records anyone's."""
+    user = request.user
+    form = ConflictForm(posted(request), declarer=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conflict = conflicts.declare(
+                form.cleaned_data["assessor"],
+                form.cleaned_data["authority"],
+                form.cleaned_data["reason"],
+                user,
+            )
+        except conflicts.ConflictError as error:
+            form.add_error(None, str(error))
+        else:
+            who = "You" if conflict.assessor == user else conflict.assessor.full_name
+            messages.success(
+                request,
+                f"Conflict of interest with {conflict.authority.name} recorded. {who} will not see or assess "
+                "its bids, and any scores already given are set aside.",
+            )
+            return redirect("bids:conflicts")
+    declared = ConflictOfInterest.objects.select_related("authority", "assessor", "declared_by").order_by(
+        "assessor__full_name", "authority__name"
+    )
+    if not user.has_perm("bids.record_conflict"):
+        declared = declared.filter(assessor=user)
+    return render(
+        request,
+        "bids/assessment/conflicts.html",
+        {
+            "page_title": "Conflicts of interest",
+            "form": form,
+            "conflicts": declared,
+            "is_lead": user.has_perm("bids.record_conflict"),
+        },
+    )
+
+
+# Scoring ---------------------------------------------------------------------------------
+
+
+@bid_view("bids.score_bid")
+def score(request, bid):
+    user = request.user
+    criteria = scoring.criteria_for(bid)
+    assessment = Assessment.objects.filter(bid=bid, assessor=user).prefetch_related("scores").first() or (
+        Assessment(bid=bid, assessor=user)
+    )
+    editable = (
+        bid.state == BidState.UNDER_ASSESSMENT
+        and assessment.state != Assessment.State.SUBMITTED
+        and not assessment.set_aside
+    )
+    submitting = request.POST.get("action") == "submit"
+    form = ScoreForm(
+        request.POST if request.method == "POST" and editable else None,
+        bid=bid,
+        criteria=criteria,
+        assessment=assessment,
+        submitting=submitting,
+    )
+    if request.method == "POST" and editable and form.is_valid():
+        try:
+            scoring.save(
+                bid,
+                user,
+                scores=form.scores(),
+                recommendation=form.cleaned_data["recommendation"],
+                summary=form.cleaned_data["summary"],
+                submit=submitting,
+                expected_state=form.seen_state,
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            if submitting:
+                messages.success(request, f"Your scores for {bid.reference} have been submitted")
+                return redirect("home")
+            messages.success(
+                request, "Your scores have been saved as a draft. Submit them when you are ready."
+            )
+            return redirect("bids:score", reference=bid.reference)
+    scores_by_criterion = {s.criterion_id: s for s in assessment.scores.all()} if assessment.pk else {}
+    return render(
+        request,
+        "bids/assessment/score.html",
+        {
+            "page_title": f"Score {bid.authority.name}'s bid",
+            "bid": bid,
+            "form": form,
+            "editable": editable,
+            "assessment": assessment,
+            "criteria_scores": [(criterion, scores_by_criterion.get(criterion.pk)) for criterion in criteria],
+            "back_url": bid_url(bid),
+        },
+    )
+
+
+def interview_panels(user):
+    """Interviews the official sits on that are still to come."""
+    return (
+        Interview.objects.filter(panel=user, state=Interview.State.SCHEDULED, bid__in=bids_for(user))
+        .select_related("bid__authority")
+        .order_by("starts_at")
+    )

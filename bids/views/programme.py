@@ -1,0 +1,813 @@
+"""The programme lead's and administrators' pages: the pipeline, eligibility, assignment,
+moderation, the ranking and shortlisting, interviews and decisions.
+
+Views parse the request, call one verb (bids/assignment.py, scoring.py, moderation.py,
+interviews.py, decisions.py or workflow.py) and render. A WorkflowError's sentences go to
+the error summary, and what the official typed stays on the page.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.decorators import permission_required
+
+from .. import assignment, deadlines, decisions, drafting, interviews, moderation, scoring, workflow
+from ..assessment_forms import (
+    AddAssessorForm,
+    ApproveForm,
+    BulkShortlistForm,
+    InterviewForm,
+    ModerationForm,
+    ReasonForm,
+    RecordInterviewForm,
+    RejectForm,
+    RescheduleForm,
+    ShortlistForm,
+    StateForm,
+)
+from ..filters import SORTS, RankingFilter, ranking_queryset
+from ..models import Assessment, BidState, ConflictOfInterest, FundingRound, Interview
+from ..queries import current_round
+from .assessment import bid_url, bid_view, posted
+
+PIPELINE_STATES = [state for state in BidState if state != BidState.DRAFT]
+RANKING_PAGE_SIZE = 50
+
+
+def _rounds_with_counts():
+    counts = {f"n_{state.value}": Count("bids", filter=Q(bids__state=state.value)) for state in BidState}
+    return FundingRound.objects.annotate(**counts).order_by("-opens_at")
+
+
+def pipeline(request):
+    rounds = []
+    for funding_round in _rounds_with_counts():
+        ranking = reverse("bids:ranking", kwargs={"round_slug": funding_round.slug})
+        stages = [
+            {
+                "state": state,
+                "count": getattr(funding_round, f"n_{state.value}"),
+                "url": f"{ranking}?state={state.value}" if state != BidState.DRAFT else "",
+            }
+            for state in BidState
+        ]
+        rounds.append(
+            {
+                "round": funding_round,
+                "stages": stages,
+                "total": sum(s["count"] for s in stages),
+                "ranking": ranking,
+            }
+        )
+    return render(
+        request, "bids/programme/pipeline.html", {"page_title": "Programme pipeline", "rounds": rounds}
+    )
+
+
+def admin_home(request):
+    rounds = _rounds_with_counts().prefetch_related("criteria")
+    return render(
+        request, "bids/programme/admin_home.html", {"page_title": "Funding rounds", "rounds": rounds}
+    )
+
+
+def _round(slug):
+    return get_object_or_404(FundingRound, slug=slug)
+
+
+def _not_now(request, bid, doing):
+    messages.info(request, f"You cannot {doing} a bid that is {bid.get_state_display().lower()}.")
+    return redirect(bid_url(bid))
+
+
+# Eligibility -----------------------------------------------------------------------------
+
+
+@bid_view("bids.manage_assessment")
+def eligibility(request, bid):
+    """Check a submitted bid, then start its assessment or return it to the council."""
+    if bid.state != BidState.SUBMITTED and request.method == "GET":
+        return _not_now(request, bid, "check the eligibility of")
+    start_form = StateForm(bid=bid)
+    return_form = ReasonForm(
+        bid=bid,
+        label="Why are you returning the bid?",
+        hint="The council sees this reason and can change and submit the bid again before its deadline.",
+        required_message="Enter the reason you are returning the bid",
+        prefix="return",
+    )
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "start":
+        start_form = StateForm(request.POST, bid=bid)
+        if start_form.is_valid():
+            try:
+                workflow.change_state(
+                    bid, "begin_assessment", request.user, expected_state=start_form.seen_state
+                )
+            except workflow.WorkflowError as error:
+                start_form.add_problems(error.problems)
+            else:
+                messages.success(request, f"Assessment of {bid.reference} has started")
+                return redirect(bid_url(bid))
+    elif request.method == "POST" and action == "return":
+        return_form = ReasonForm(
+            request.POST,
+            bid=bid,
+            label="Why are you returning the bid?",
+            hint="The council sees this reason and can change and submit the bid again before its deadline.",
+            required_message="Enter the reason you are returning the bid",
+            prefix="return",
+        )
+        if return_form.is_valid():
+            try:
+                workflow.change_state(
+                    bid,
+                    "return_to_council",
+                    request.user,
+                    reason=return_form.cleaned_data["reason"],
+                    expected_state=return_form.seen_state,
+                )
+            except workflow.WorkflowError as error:
+                return_form.add_problems(error.problems)
+            else:
+                messages.success(request, f"{bid.reference} has been returned to {bid.authority.name}")
+                return redirect(bid_url(bid))
+    problems = drafting.eligibility_problems(bid)
+    missing = drafting.missing_core_sectors(bid)
+    checks = [
+        ("Partners from social services, education and health", not missing),
+        (
+            f"Supplement within the round's maximum of £{bid.funding_round.max_supplement:,.0f}",
+            bid.supplement_requested <= bid.funding_round.max_supplement,
+        ),
+        (
+            "A supplement only for a large or complex trust",
+            not (bid.supplement_requested and not bid.large_or_complex),
+        ),
+        ("Supporting documents attached", bid.documents.exists()),
+    ]
+    closes_at = deadlines.closes_at_for(bid.funding_round, bid.authority)
+    return render(
+        request,
+        "bids/programme/eligibility.html",
+        {
+            "page_title": f"Check eligibility: {bid.authority.name}",
+            "bid": bid,
+            "checks": checks,
+            "problems": problems,
+            "start_form": start_form,
+            "return_form": return_form,
+            "forms": [start_form, return_form],
+            "error_list": start_form.errors or return_form.errors,
+            "can_return": deadlines.is_open_for(bid.funding_round, bid.authority),
+            "closes_at": closes_at,
+            "back_url": bid_url(bid),
+        },
+    )
+
+
+# Assignment ------------------------------------------------------------------------------
+
+
+@permission_required("bids.view_programme")
+def assignments(request, round_slug):
+    funding_round = _round(round_slug)
+    bids = list(
+        funding_round.bids.filter(state__in=assignment.ASSIGNABLE_STATES)
+        .select_related("authority")
+        .prefetch_related("assignments__assessor")
+        .annotate(
+            submitted_scores=Count(
+                "assessments",
+                filter=Q(assessments__state=Assessment.State.SUBMITTED, assessments__set_aside=False),
+                distinct=True,
+            )
+        )
+        .order_by("authority__name")
+    )
+    workloads = list(assignment.workloads(funding_round))
+    return render(
+        request,
+        "bids/programme/assignments.html",
+        {
+            "page_title": f"Assign assessors: {funding_round.name}",
+            "round": funding_round,
+            "bids": bids,
+            "workloads": workloads,
+            "short": [bid for bid in bids if len(bid.assignments.all()) < assignment.ASSESSORS_PER_BID],
+            "per_bid": assignment.ASSESSORS_PER_BID,
+            "can_manage": request.user.has_perm("bids.manage_assessment"),
+        },
+    )
+
+
+@require_POST
+@permission_required("bids.manage_assessment")
+def auto_assign(request, round_slug):
+    funding_round = _round(round_slug)
+    result = assignment.auto_assign(funding_round, request.user)
+    if result.made:
+        messages.success(
+            request,
+            f"{result.made} assignment{'s' if result.made != 1 else ''} made across {result.bids} "
+            f"bid{'s' if result.bids != 1 else ''}",
+        )
+    else:
+        messages.info(request, "Every bid already had its assessors: nothing was changed")
+    if result.short:
+        listed = ", ".join(f"{bid.reference} ({count})" for bid, count in result.short)
+        messages.info(
+            request,
+            f"Not enough assessors without a conflict of interest for: {listed}. Add assessors or assign by hand.",
+        )
+    if result.same_region:
+        listed = ", ".join(sorted({bid.reference for bid in result.same_region}))
+        messages.info(
+            request, f"These bids have two assessors from the same region, as no other was free: {listed}"
+        )
+    return redirect("bids:assignments", round_slug=funding_round.slug)
+
+
+@bid_view("bids.manage_assessment")
+def bid_assessors(request, bid):
+    if bid.state not in assignment.ASSIGNABLE_STATES and request.method == "GET":
+        return _not_now(request, bid, "change the assessors of")
+    form = AddAssessorForm(posted(request), bid=bid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment.assign(
+                bid, form.cleaned_data["assessor"], request.user, expected_state=form.seen_state
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems, "assessor")
+        else:
+            messages.success(
+                request, f"{form.cleaned_data['assessor'].full_name} is now assessing {bid.reference}"
+            )
+            return redirect("bids:bid-assessors", reference=bid.reference)
+    current = list(bid.assignments.select_related("assessor").order_by("assessor__full_name"))
+    started = {
+        a.assessor_id: a for a in Assessment.objects.filter(bid=bid).only("assessor_id", "state", "set_aside")
+    }
+    conflicted = ConflictOfInterest.objects.filter(authority=bid.authority).select_related("assessor")
+    return render(
+        request,
+        "bids/programme/bid_assessors.html",
+        {
+            "page_title": f"Assessors for {bid.authority.name}",
+            "bid": bid,
+            "form": form,
+            "current": [(a, started.get(a.assessor_id)) for a in current],
+            "conflicted": conflicted,
+            "remove_form": StateForm(bid=bid),
+            "back_url": bid_url(bid),
+        },
+    )
+
+
+@require_POST
+@bid_view("bids.manage_assessment")
+def unassign(request, bid, assessor_pk):
+    form = StateForm(request.POST, bid=bid)
+    form.is_valid()
+    assigned = bid.assignments.filter(assessor_id=assessor_pk).select_related("assessor").first()
+    if assigned is None:
+        raise Http404
+    try:
+        assignment.unassign(bid, assigned.assessor, request.user, expected_state=form.seen_state)
+    except workflow.WorkflowError as error:
+        for problem in error.problems:
+            messages.info(request, problem)
+    else:
+        messages.success(request, f"{assigned.assessor.full_name} is no longer assessing {bid.reference}")
+    return redirect("bids:bid-assessors", reference=bid.reference)
+
+
+@permission_required("bids.view_programme")
+def assessors(request):
+    """Every assessor with their region, workload in the current round and conflicts."""
+    funding_round = current_round()
+    people = list(
+        assignment.workloads(funding_round).prefetch_related("conflicts__authority")
+        if funding_round
+        else assignment.assessors().prefetch_related("conflicts__authority")
+    )
+    return render(
+        request,
+        "bids/programme/assessors.html",
+        {"page_title": "Assessors", "round": funding_round, "people": people},
+    )
+
+
+# Moderation ------------------------------------------------------------------------------
+
+
+@permission_required("bids.view_programme")
+def moderation_overview(request, round_slug):
+    funding_round = _round(round_slug)
+    bids = (
+        ranking_queryset(funding_round)
+        .filter(state__in=[BidState.SUBMITTED, BidState.UNDER_ASSESSMENT])
+        .order_by("-flagged", "authority__name")
+    )
+    return render(
+        request,
+        "bids/programme/moderation_overview.html",
+        {
+            "page_title": f"Moderation: {funding_round.name}",
+            "round": funding_round,
+            "bids": bids,
+        },
+    )
+
+
+@bid_view("bids.view_programme")
+def moderate(request, bid):
+    sheet = moderation.score_sheet(bid)
+    can_moderate = request.user.has_perm("bids.manage_assessment", bid) and (
+        bid.state in moderation.MODERATABLE_STATES
+    )
+    form = ModerationForm(
+        request.POST if request.method == "POST" else None, bid=bid, moderation=sheet.moderation
+    )
+    if request.method == "POST":
+        if not can_moderate:
+            return _not_now(request, bid, "moderate the scores of")
+        if form.is_valid():
+            try:
+                moderation.moderate(
+                    bid,
+                    request.user,
+                    form.cleaned_data["score"],
+                    form.cleaned_data["reason"],
+                    expected_state=form.seen_state,
+                    seen_moderation=form.cleaned_data["seen_moderation"],
+                )
+            except workflow.WorkflowError as error:
+                form.add_problems(error.problems)
+            else:
+                messages.success(request, f"Moderated score for {bid.reference} saved")
+                return redirect("bids:moderate", reference=bid.reference)
+    return render(
+        request,
+        "bids/programme/moderate.html",
+        {
+            "page_title": f"Moderate scores: {bid.authority.name}",
+            "bid": bid,
+            "sheet": sheet,
+            "form": form,
+            "can_moderate": can_moderate,
+            "back_url": bid_url(bid),
+            "overview_url": reverse("bids:moderation", kwargs={"round_slug": bid.funding_round.slug}),
+        },
+    )
+
+
+@bid_view("bids.manage_assessment")
+def reopen_scores(request, bid, assessment_pk):
+    assessment = get_object_or_404(Assessment.objects.select_related("assessor"), pk=assessment_pk, bid=bid)
+    form = ReasonForm(
+        posted(request),
+        bid=bid,
+        label="Why are you reopening these scores?",
+        hint=f"{assessment.assessor.full_name} is emailed this reason and can change and submit the scores again.",
+        required_message="Enter the reason for reopening these scores",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            scoring.reopen(
+                assessment, request.user, form.cleaned_data["reason"], expected_state=form.seen_state
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(
+                request, f"{assessment.assessor.full_name}'s scores for {bid.reference} are open again"
+            )
+            return redirect("bids:moderate", reference=bid.reference)
+    return render(
+        request,
+        "bids/programme/reason_page.html",
+        {
+            "page_title": f"Reopen {assessment.assessor.full_name}'s scores",
+            "caption": f"{bid.authority.name}: {bid.reference}",
+            "form": form,
+            "submit_text": "Reopen scores",
+            "back_url": reverse("bids:moderate", kwargs={"reference": bid.reference}),
+            "cancel_url": reverse("bids:moderate", kwargs={"reference": bid.reference}),
+        },
+    )
+
+
+# Ranking and shortlisting ----------------------------------------------------------------
+
+
+@permission_required("bids.view_programme")
+def current_ranking(request):
+    funding_round = current_round()
+    if funding_round is None:
+        raise Http404("There are no funding rounds yet")
+    return redirect("bids:ranking", round_slug=funding_round.slug)
+
+
+@permission_required("bids.view_programme")
+def ranking(request, round_slug):
+    funding_round = _round(round_slug)
+    filters = RankingFilter(request.GET or None, queryset=ranking_queryset(funding_round))
+    page = Paginator(filters.qs, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    can_shortlist = request.user.has_perm("bids.manage_assessment")
+    selectable = [bid.pk for bid in rows if bid.state == BidState.UNDER_ASSESSMENT]
+    bulk = BulkShortlistForm(selectable=selectable)
+    if request.method == "POST":
+        if not can_shortlist:
+            return HttpResponse(status=403)
+        bulk = BulkShortlistForm(request.POST, selectable=_posted_selectable(request, funding_round))
+        if bulk.is_valid():
+            _bulk_shortlist(request, funding_round, bulk)
+            return redirect(request.get_full_path())
+        selected = set(request.POST.getlist("bids"))
+    else:
+        selected = set()
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "bids/programme/ranking.html",
+        {
+            "page_title": f"Ranking: {funding_round.name}",
+            "round": funding_round,
+            "filters": filters,
+            "page": page,
+            "rows": rows,
+            "pages": _pagination(page, query),
+            "sort": filters.sort_key,
+            "sort_links": _sort_links(query, filters.sort_key),
+            "bulk": bulk,
+            "form": bulk,
+            "selected": selected,
+            "can_shortlist": can_shortlist,
+            "selectable": set(selectable),
+            "active_filters": [
+                (filters.form[name].label, filters.form[name].value())
+                for name in ("q", "state", "region", "kind", "focus", "flagged")
+                if filters.is_bound and filters.form[name].value()
+            ],
+        },
+    )
+
+
+def _posted_selectable(request, funding_round):
+    """The bids the form may name: this round's, under assessment when the page was drawn.
+    A bid that has moved on since is still accepted here, and the workflow reports it."""
+    posted = [int(pk) for pk in request.POST.getlist("bids") if pk.isdigit()]
+    return list(funding_round.bids.filter(pk__in=posted).values_list("pk", flat=True))
+
+
+def _bulk_shortlist(request, funding_round, form):
+    """Each bid in its own transaction: one that fails (changed by someone else, or no
+    longer under assessment) is reported by reference and the others still change."""
+    action = form.cleaned_data["decision"]
+    reason = form.cleaned_data["reason"]
+    bids = funding_round.bids.filter(pk__in=form.cleaned_data["bids"]).select_related("authority")
+    done, failed = [], []
+    for bid in sorted(bids, key=lambda b: b.reference):
+        seen = request.POST.get(f"seen-{bid.pk}") or None
+        try:
+            workflow.change_state(bid, action, request.user, reason=reason, expected_state=seen)
+        except workflow.WorkflowError as error:
+            failed.append(f"{bid.reference}: {' '.join(error.problems)}")
+        else:
+            done.append(bid.reference)
+    verb = "Shortlisted" if action == "shortlist" else "Not shortlisted"
+    if done:
+        messages.success(request, f"{verb} {len(done)} bid{'s' if len(done) != 1 else ''}: {', '.join(done)}")
+    for failure in failed:
+        messages.info(request, f"Not changed: {failure}")
+
+
+def _pagination(page, query):
+    """GOV.UK pagination items: first, last, current and its neighbours, with ellipses."""
+    if page.paginator.num_pages <= 1:
+        return None
+
+    def href(number):
+        params = query.copy()
+        params["page"] = number
+        return f"?{params.urlencode()}"
+
+    items, last = [], 0
+    for number in page.paginator.page_range:
+        if number in (1, page.paginator.num_pages) or abs(number - page.number) <= 1:
+            if last and number - last > 1:
+                items.append({"ellipsis": True})
+            items.append({"number": number, "href": href(number), "current": number == page.number})
+            last = number
+    return {
+        "items": items,
+        "previous": href(page.previous_page_number()) if page.has_previous() else None,
+        "next": href(page.next_page_number()) if page.has_next() else None,
+    }
+
+
+def _sort_links(query, current):
+    """For each sortable column: the link that sorts by it (or reverses it) and aria-sort."""
+    links = {}
+    for key in ("score", "authority", "requested", "state"):
+        params = query.copy()
+        if current == key:
+            params["sort"] = f"-{key}"
+            direction = "descending" if key in ("score", "requested") else "ascending"
+        elif current == f"-{key}":
+            params["sort"] = key
+            direction = "ascending" if key in ("score", "requested") else "descending"
+        else:
+            params["sort"] = key
+            direction = "none"
+        links[key] = {"href": f"?{params.urlencode()}", "aria_sort": direction, "label": SORTS[key][0]}
+    return links
+
+
+@bid_view("bids.manage_assessment")
+def shortlist(request, bid):
+    if bid.state != BidState.UNDER_ASSESSMENT and request.method == "GET":
+        return _not_now(request, bid, "shortlist")
+    form = ShortlistForm(posted(request), bid=bid)
+    if request.method == "POST" and form.is_valid():
+        action = form.cleaned_data["decision"]
+        try:
+            workflow.change_state(
+                bid, action, request.user, reason=form.cleaned_data["reason"], expected_state=form.seen_state
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            verb = "shortlisted" if action == "shortlist" else "not shortlisted"
+            messages.success(
+                request, f"{bid.reference} has been {verb}. {bid.authority.name} has been emailed."
+            )
+            return redirect(bid_url(bid))
+    return render(
+        request,
+        "bids/programme/reason_page.html",
+        {
+            "page_title": f"Shortlisting decision: {bid.authority.name}",
+            "caption": bid.reference,
+            "bid": bid,
+            "effective_score": scoring.effective_score(bid),
+            "form": form,
+            "submit_text": "Save decision",
+            "back_url": bid_url(bid),
+            "cancel_url": bid_url(bid),
+        },
+    )
+
+
+# Interviews ------------------------------------------------------------------------------
+
+
+@bid_view("bids.manage_assessment")
+def schedule_interview(request, bid):
+    if bid.state != BidState.SHORTLISTED and request.method == "GET":
+        return _not_now(request, bid, "schedule an interview for")
+    form = InterviewForm(posted(request), bid=bid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview = interviews.schedule(
+                bid, request.user, expected_state=form.seen_state, **form.booking()
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(
+                request,
+                f"Interview booked for {_when(interview)}. {bid.authority.name} has been sent the invitation.",
+            )
+            return redirect(bid_url(bid))
+    return _interview_page(request, bid, form, "Schedule an interview", "Book interview")
+
+
+@bid_view("bids.manage_assessment")
+def reschedule_interview(request, bid):
+    interview = interviews.scheduled_interview(bid)
+    if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
+        return _not_now(request, bid, "rearrange the interview for")
+    form = RescheduleForm(posted(request), bid=bid, interview=interview)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview = interviews.reschedule(
+                bid,
+                request.user,
+                reason=form.cleaned_data["reason"],
+                expected_state=form.seen_state,
+                **form.booking(),
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(
+                request,
+                f"Interview moved to {_when(interview)}. {bid.authority.name} has been sent the updated invitation.",
+            )
+            return redirect(bid_url(bid))
+    return _interview_page(request, bid, form, "Rearrange the interview", "Save and send update", interview)
+
+
+def _when(interview):
+    from config.templatetags.service import london
+
+    return london(interview.starts_at)
+
+
+def _interview_page(request, bid, form, title, submit_text, interview=None):
+    return render(
+        request,
+        "bids/programme/interview_form.html",
+        {
+            "page_title": f"{title}: {bid.authority.name}",
+            "caption": bid.reference,
+            "bid": bid,
+            "form": form,
+            "interview": interview,
+            "submit_text": submit_text,
+            "back_url": bid_url(bid),
+            "cancel_url": bid_url(bid),
+        },
+    )
+
+
+@bid_view("bids.manage_assessment")
+def cancel_interview(request, bid):
+    interview = interviews.scheduled_interview(bid)
+    if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
+        return _not_now(request, bid, "cancel the interview for")
+    form = ReasonForm(
+        posted(request),
+        bid=bid,
+        label="Why is the interview being cancelled?",
+        hint="The council is sent this reason with the cancellation. "
+        "The bid goes back to shortlisted, so you can book another time.",
+        required_message="Enter the reason for cancelling the interview",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            interviews.cancel(bid, request.user, form.cleaned_data["reason"], expected_state=form.seen_state)
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(
+                request, f"Interview cancelled. {bid.authority.name} has been sent the cancellation."
+            )
+            return redirect(bid_url(bid))
+    return render(
+        request,
+        "bids/programme/reason_page.html",
+        {
+            "page_title": f"Cancel the interview: {bid.authority.name}",
+            "caption": bid.reference,
+            "bid": bid,
+            "interview": interview,
+            "form": form,
+            "submit_text": "Cancel the interview",
+            "warning": True,
+            "back_url": bid_url(bid),
+            "cancel_url": bid_url(bid),
+        },
+    )
+
+
+@bid_view("bids.record_interview")
+def record_interview(request, bid):
+    interview = interviews.scheduled_interview(bid)
+    if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
+        return _not_now(request, bid, "record the interview for")
+    form = RecordInterviewForm(posted(request), bid=bid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interviews.record(
+                bid,
+                request.user,
+                notes=form.cleaned_data["notes"],
+                score=form.cleaned_data["score"],
+                expected_state=form.seen_state,
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"Interview recorded. {bid.reference} is now interviewed.")
+            return redirect(bid_url(bid))
+    return render(
+        request,
+        "bids/programme/record_interview.html",
+        {
+            "page_title": f"Record the interview: {bid.authority.name}",
+            "caption": bid.reference,
+            "bid": bid,
+            "interview": interview,
+            "form": form,
+            "submit_text": "Save interview record",
+            "back_url": bid_url(bid),
+            "cancel_url": bid_url(bid),
+        },
+    )
+
+
+@bid_view("bids.view_interview")
+def interview_ics(request, bid):
+    """The current invitation for the bid's interview, to add to a calendar."""
+    interview = (
+        bid.interviews.filter(state__in=[Interview.State.SCHEDULED, Interview.State.CANCELLED])
+        .select_related("bid__authority", "bid__funding_round", "scheduled_by")
+        .order_by("-scheduled_at", "-pk")
+        .first()
+    )
+    if interview is None:
+        raise Http404
+    filename, content, mimetype = interviews.invitation_attachment(interview)
+    response = HttpResponse(content, content_type=f"{mimetype}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Decisions -------------------------------------------------------------------------------
+
+
+@bid_view("bids.manage_assessment")
+def approve(request, bid):
+    if bid.state != BidState.INTERVIEWED and request.method == "GET":
+        return _not_now(request, bid, "approve")
+    form = ApproveForm(posted(request), bid=bid)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            award = decisions.approve(
+                bid,
+                request.user,
+                base_amount=data["base_amount"],
+                supplement_amount=data["supplement_amount"],
+                justification=data["supplement_justification"],
+                reasons=data["reasons"],
+                feedback=data["feedback"],
+                expected_state=form.seen_state,
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(
+                request,
+                f"{bid.reference} approved with an award of £{award.base_amount + award.supplement_amount:,.0f}. "
+                f"{bid.authority.name} has been emailed.",
+            )
+            return redirect(bid_url(bid))
+    return _decision_page(request, bid, form, "Approve", "Approve and offer the award")
+
+
+@bid_view("bids.manage_assessment")
+def reject(request, bid):
+    if bid.state != BidState.INTERVIEWED and request.method == "GET":
+        return _not_now(request, bid, "reject")
+    form = RejectForm(posted(request), bid=bid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decisions.reject(
+                bid,
+                request.user,
+                reasons=form.cleaned_data["reasons"],
+                feedback=form.cleaned_data["feedback"],
+                expected_state=form.seen_state,
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(request, f"{bid.reference} rejected. {bid.authority.name} has been emailed.")
+            return redirect(bid_url(bid))
+    return _decision_page(request, bid, form, "Reject", "Reject the bid")
+
+
+def _decision_page(request, bid, form, verb, submit_text):
+    from trusts.awards import committed
+
+    spent, places = committed(bid.funding_round)
+    return render(
+        request,
+        "bids/programme/decision.html",
+        {
+            "page_title": f"{verb} {bid.authority.name}'s bid",
+            "caption": bid.reference,
+            "bid": bid,
+            "form": form,
+            "verb": verb,
+            "submit_text": submit_text,
+            "effective_score": scoring.effective_score(bid),
+            "interview": bid.interviews.filter(state=Interview.State.HELD).order_by("-recorded_at").first(),
+            "committed": spent,
+            "places_taken": places,
+            "back_url": bid_url(bid),
+            "cancel_url": bid_url(bid),
+        },
+    )

@@ -1,0 +1,62 @@
+"""/healthz: is every service this instance is configured to use answering?"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _timed(check):
+    started = time.perf_counter()
+    try:
+        detail = check()
+    except Exception as error:  # a health check reports failures, it does not raise them
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
+    result = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    if detail:
+        result["detail"] = detail
+    return result
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return connection.vendor
+
+
+def check_cache():
+    key = "healthz:probe"
+    cache.set(key, "ok", 10)
+    if cache.get(key) != "ok":
+        raise RuntimeError("value written to the cache could not be read back")
+    return settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+
+
+def check_broker():
+    if not settings.REDIS_URL:
+        return "none configured: tasks run in the web process"
+    from kombu import Connection
+
+    with Connection(settings.REDIS_URL, connect_timeout=2) as connection:
+        connection.connect()
+    return "redis"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {
+        "database": _timed(check_database),
+        "cache": _timed(check_cache),
+        "broker": _timed(check_broker),
+    }
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

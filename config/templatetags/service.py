@@ -1,0 +1,110 @@
+"""Template helpers shared by every page: money, London time, error summaries, tags."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    """£60,000 or £60,000.50: pounds with pence only when there are some."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(value)
+    if amount == amount.to_integral_value():
+        return f"£{amount:,.0f}"
+    return f"£{amount:,.2f}"
+
+
+@register.filter
+def london(value, fmt="long"):
+    """A date and time in London time, in the GOV.UK style: 11:59pm on 31 March 2003."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    time = local.strftime("%-I:%M%p").lower().replace(":00", "") if fmt != "date" else ""
+    if local.hour == 12 and local.minute == 0:
+        time = "midday"
+    elif local.hour == 0 and local.minute == 0:
+        time = "midnight"
+    day = f"{local.day} {local.strftime('%B %Y')}"
+    if fmt == "date":
+        return day
+    if fmt == "short":
+        return f"{local.day} {local.strftime('%b %Y')}, {time}"
+    return f"{time} on {day}"
+
+
+def error_anchor(field):
+    """The id of the input an error summary link should move focus to.
+
+    crispy-forms-gds numbers radio and checkbox items from 1 (id_<name>_1); a lone
+    checkbox and every other widget use the field's own id.
+    """
+    widget = field.field.widget
+    if getattr(widget, "input_type", "") in {"radio", "checkbox"} and getattr(field.field, "choices", None):
+        return f"id_{field.html_name}_1"
+    return field.auto_id
+
+
+@register.simple_tag
+def error_items(form=None, forms=None):
+    """(anchor, message) pairs for the GOV.UK error summary, first field first."""
+    items = []
+    for each in ([form] if form is not None else []) + list(forms or []):
+        if each is None:
+            continue
+        if hasattr(each, "forms"):  # a formset
+            if not each.total_error_count():
+                continue
+            for error in each.non_form_errors():
+                items.append((each.prefix + "-0", error))
+            for sub in each.forms:
+                items.extend(error_items(sub))
+            continue
+        if not each.errors:
+            continue
+        fields = list(each.visible_fields())
+        first = fields[0].auto_id if fields else "main-content"
+        for error in each.non_field_errors():
+            items.append((first, error))
+        for field in fields:
+            for error in field.errors:
+                items.append((error_anchor(field), error))
+    return items
+
+
+STATE_TAG_COLOURS = {
+    "draft": "govuk-tag--grey",
+    "submitted": "govuk-tag--blue",
+    "under_assessment": "govuk-tag--light-blue",
+    "not_shortlisted": "govuk-tag--orange",
+    "shortlisted": "govuk-tag--turquoise",
+    "interview_scheduled": "govuk-tag--purple",
+    "interviewed": "govuk-tag--pink",
+    "approved": "govuk-tag--green",
+    "rejected": "govuk-tag--red",
+    "withdrawn": "govuk-tag--grey",
+    "offered": "govuk-tag--blue",
+    "accepted": "govuk-tag--turquoise",
+    "declined": "govuk-tag--red",
+    "conditions_met": "govuk-tag--purple",
+    "paid": "govuk-tag--green",
+}
+
+
+@register.inclusion_tag("includes/state_tag.html")
+def state_tag(obj, field="state"):
+    value = getattr(obj, field)
+    label = getattr(obj, f"get_{field}_display")()
+    return {"label": label, "colour": STATE_TAG_COLOURS.get(value, "")}
+
+
+@register.filter
+def percent(value):
+    if value is None:
+        return "–"
+    return f"{Decimal(value):.1f}%"

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as account_views
+
+from . import health, pages
+
+admin.site.site_header = "Children's trust pilot bids: administration"
+admin.site.site_title = "Children's trust pilot bids"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accessibility", pages.accessibility, name="accessibility"),
+    path("privacy", pages.privacy, name="privacy"),
+    path("", include("accounts.urls")),
+    path("", include("bids.urls")),
+    path("", include("trusts.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler400 = "config.pages.bad_request"
+handler403 = "config.pages.permission_denied"
+handler404 = "config.pages.page_not_found"
+handler500 = "config.pages.server_error"

@@ -1,0 +1,6 @@
+// Marks the page as able to run GOV.UK Frontend (done here, not inline, so the
+// Content-Security-Policy needs no 'unsafe-inline'), then starts its components.
+import { initAll } from "../govuk-frontend/govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();

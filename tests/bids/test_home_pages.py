@@ -1,0 +1,74 @@
+"""Each role's home page shows real data, and its query count stays flat as data grows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Role
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+AUTHORITIES = ["BST", "BIR", "CMD", "DUR", "ESX", "GAT", "HRW", "HRT", "LIV", "NFK"]
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_council_home_shows_open_round_with_london_closing_time_and_start_button(
+    client_for, kent_user, open_round
+):
+    page = client_for(kent_user).get("/").content.decode()
+    assert open_round.name in page
+    assert "11:59pm on" in page and "28 days left" in page
+    assert "Start your bid" in page
+
+
+def test_starting_a_bid_twice_leads_to_the_same_bid(client_for, kent_user, open_round):
+    client = client_for(kent_user)
+    first = client.post(f"/rounds/{open_round.slug}/start")
+    second = client.post(f"/rounds/{open_round.slug}/start")
+    assert first.url == second.url == f"/bids/CTP-{open_round.code}-KEN"
+
+
+def test_council_home_query_count_is_flat(client_for, kent_user):
+    client = client_for(kent_user)
+    factories.draft_bid(factories.open_round(), "KEN", kent_user)
+    one = count_queries(client, "/")
+    for _ in range(4):
+        factories.draft_bid(factories.open_round(), "KEN", kent_user)
+    assert count_queries(client, "/") == one
+
+
+def test_assessor_home_lists_assigned_bids_with_flat_query_count(client_for, assessor, open_round):
+    client = client_for(assessor)
+    factories.assign(factories.submitted_bid(open_round, AUTHORITIES[0]), assessor)
+    one = count_queries(client, "/")
+    for code in AUTHORITIES[1:]:
+        factories.assign(factories.submitted_bid(open_round, code), assessor)
+    assert count_queries(client, "/") == one
+    page = client.get("/").content.decode()
+    assert "Bristol City Council" in page and "Norfolk County Council" in page
+
+
+@pytest.mark.parametrize("role", [Role.LEAD, Role.ADMIN])
+def test_programme_home_pages_query_count_is_flat(client_for, role):
+    client = client_for(factories.user(role))
+    factories.submitted_bid(factories.open_round(), AUTHORITIES[0])
+    one = count_queries(client, "/")
+    for code in AUTHORITIES[1:4]:
+        factories.submitted_bid(factories.open_round(), code)
+    assert count_queries(client, "/") == one
+
+
+def test_users_page_query_count_is_flat(client_for, admin_user):
+    client = client_for(admin_user)
+    factories.user(Role.COUNCIL, "BST")
+    one = count_queries(client, "/users")
+    for code in AUTHORITIES[1:]:
+        factories.user(Role.COUNCIL, code)
+    assert count_queries(client, "/users") == one

@@ -1,0 +1,370 @@
+"""Small builders for test data. Plain functions: read them, then call them."""
+
+import itertools
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import Role, User
+from bids import drafting
+from bids.models import Assignment, BidSection, FundingRound, Partner, Sector, SupportingDocument
+from bids.rounds import add_default_criteria, end_of_day, start_of_day
+from trusts.models import LocalAuthority, ServiceScope
+
+PASSWORD = "correct-horse-battery"  # nosec B105
+_counter = itertools.count(1)
+
+
+def authority(code="KEN"):
+    return LocalAuthority.objects.get(code=code)
+
+
+def user(role=Role.COUNCIL, authority_code=None, email=None, region="", **extra):
+    n = next(_counter)
+    if role == Role.COUNCIL and authority_code is None:
+        authority_code = "KEN"
+    return User.objects.create_user(
+        email or f"{role}{n}@example.com",
+        PASSWORD,
+        full_name=f"Test {role.title()} {n}",
+        role=role,
+        local_authority=LocalAuthority.objects.get(code=authority_code) if authority_code else None,
+        region=region,
+        is_staff=role == Role.ADMIN,
+        **extra,
+    )
+
+
+def open_round(days_left=28, slug=None, **overrides):
+    """A round open now, closing at 23:59:59 London time `days_left` days from today."""
+    today = timezone.localtime().date()
+    n = next(_counter)
+    closes = today + timedelta(days=days_left)
+    fields = {
+        "name": f"Test round {n}",
+        "slug": slug or f"test-round-{n}",
+        "code": f"T{n}",
+        "opens_at": start_of_day(today - timedelta(days=30)),
+        "closes_at": end_of_day(closes),
+        "interviews_start_on": closes + timedelta(days=20),
+        "interviews_end_on": closes + timedelta(days=50),
+        "decision_on": closes + timedelta(days=70),
+        "operational_on": closes + timedelta(days=200),
+        "base_award": Decimal("60000"),
+        "max_supplement": Decimal("40000"),
+    }
+    fields.update(overrides)
+    funding_round = FundingRound.objects.create(**fields)
+    add_default_criteria(funding_round, funding_round.criteria.model)
+    return funding_round
+
+
+def pilot_round():
+    return FundingRound.objects.get(slug="pilots-2003")
+
+
+def draft_bid(funding_round=None, authority_code="KEN", actor=None, complete=False):
+    funding_round = funding_round or open_round()
+    la = LocalAuthority.objects.get(code=authority_code)
+    actor = actor or user(Role.COUNCIL, authority_code)
+    bid, _ = drafting.start_bid(funding_round, la, actor)
+    if complete:
+        complete_bid(bid, actor)
+    return bid
+
+
+def complete_bid(bid, actor):
+    """Fill every section with valid answers, as a council officer would."""
+    bid.lead_name = actor.full_name
+    bid.lead_job_title = "Planning officer"
+    bid.lead_email = actor.email
+    bid.lead_phone = "01622 000000"
+    bid.director_name = "Dana Director"
+    bid.director_job_title = "Director of Social Services"
+    bid.focus = "broad"
+    bid.vision = "One team for every child."
+    bid.delivery_settings = ["extended_schools"]
+    bid.population_covered = 50000
+    bid.governance_model = "joint_board"
+    bid.member_oversight = "Lead member chairs the board."
+    bid.accountability_confirmed = True
+    bid.large_or_complex = False
+    bid.consultation_communities = "Public meetings."
+    bid.consultation_agencies = "Partner workshop."
+    bid.consultation_staff = "Staff briefings."
+    bid.declaration_confirmed = True
+    bid.save()
+    bid.service_scopes.set(ServiceScope.objects.filter(allowed=True)[:2])
+    for sector in (Sector.SOCIAL_SERVICES, Sector.EDUCATION, Sector.HEALTH):
+        Partner.objects.create(
+            bid=bid,
+            name=f"{sector.label} partner",
+            sector=sector,
+            role="Partner",
+            contact_name="Pat Contact",
+            added_by=actor,
+        )
+    SupportingDocument.objects.create(
+        bid=bid,
+        file="bid-documents/test",
+        original_name="plan.pdf",
+        content_type="application/pdf",
+        size=10,
+        sha256="0" * 64,
+        uploaded_by=actor,
+    )
+    BidSection.objects.filter(bid=bid).update(completed=True)
+    return bid
+
+
+def submitted_bid(funding_round=None, authority_code="KEN", actor=None):
+    from bids import workflow
+
+    actor = actor or user(Role.COUNCIL, authority_code)
+    bid = draft_bid(funding_round, authority_code, actor, complete=True)
+    return workflow.change_state(bid, "submit", actor)
+
+
+def assign(bid, assessor, lead=None):
+    lead = lead or User.objects.filter(role=Role.LEAD).first() or user(Role.LEAD)
+    return Assignment.objects.create(bid=bid, assessor=assessor, assigned_by=lead)
+
+
+def today():
+    return date.today()
+
+
+def approved_bid_with_award(
+    funding_round=None, authority_code="KEN", council=None, lead=None, supplement=Decimal("0"), justification=""
+):
+    """A bid taken through the whole workflow to approval; returns the FundingAward offered.
+
+    Drives bids.workflow.change_state directly (not the officials' pages), with effects
+    that leave what each step needs: an interview booked and held, a decision, the award.
+    """
+    from datetime import datetime, time
+
+    from bids import workflow
+    from bids.models import Decision, Interview
+    from bids.rounds import LONDON
+    from trusts import awards
+
+    lead = lead or User.objects.filter(role=Role.LEAD, is_active=True).first() or user(Role.LEAD)
+    funding_round = funding_round or open_round()
+    bid = submitted_bid(funding_round, authority_code, council)
+    workflow.change_state(bid, "begin_assessment", lead)
+    workflow.change_state(bid, "shortlist", lead, reason="Scored above the shortlisting line.")
+
+    def book(locked):
+        interview = Interview.objects.create(
+            bid=locked,
+            starts_at=datetime.combine(funding_round.interviews_start_on, time(10), tzinfo=LONDON),
+            location="Wellington House, 133-155 Waterloo Road, London SE1 8UG",
+            scheduled_by=lead,
+        )
+        interview.panel.set([lead])
+
+    workflow.change_state(bid, "schedule_interview", lead, effect=book)
+
+    def record(locked):
+        interview = locked.interviews.get(state=Interview.State.SCHEDULED)
+        interview.state = Interview.State.HELD
+        interview.notes = "The panel explored governance and pooled budgets."
+        interview.score = 3
+        interview.recorded_by = lead
+        interview.recorded_at = timezone.now()
+        interview.save()
+
+    workflow.change_state(bid, "record_interview", lead, effect=record)
+    made = {}
+
+    def decide(locked):
+        Decision.objects.create(
+            bid=locked,
+            outcome=Decision.Outcome.APPROVED,
+            reasons="Strong joint working across the three core services.",
+            feedback="The panel was impressed by the commitment of all three core services.",
+            decided_by=lead,
+        )
+        made["award"] = awards.offer(locked, funding_round.base_award, supplement, justification, lead)
+
+    workflow.change_state(bid, "approve", lead, reason="Approved as a pilot.", effect=decide)
+    return made["award"]
+
+
+# Councils' bids: partners and real supporting documents -------------------------------
+
+
+def partner(bid, sector, actor=None, name=None):
+    return Partner.objects.create(
+        bid=bid,
+        name=name or f"{Sector(sector).label} partner",
+        sector=sector,
+        role="Jointly commissions services",
+        contact_name="Pat Contact",
+        added_by=actor or bid.created_by,
+    )
+
+
+def pdf_bytes(text="Children's services plan"):
+    """A small real PDF, as a council's word processor would export it."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, text)
+    page.save()
+    return buffer.getvalue()
+
+
+def _zip(members):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members:
+            compression = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            archive.writestr(name, content, compress_type=compression)
+    return buffer.getvalue()
+
+
+def docx_bytes():
+    """A minimal Word document with the parts Word itself needs."""
+    return _zip(
+        [
+            (
+                "[Content_Types].xml",
+                '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/word/document.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+            ),
+            (
+                "_rels/.rels",
+                '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+            ),
+            (
+                "word/document.xml",
+                '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+                'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Plan</w:t></w:r></w:p></w:body></w:document>',
+            ),
+        ]
+    )
+
+
+def xlsx_bytes():
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active["A1"] = "Budget"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def odt_bytes():
+    """A minimal OpenDocument text: the stored 'mimetype' member comes first."""
+    return _zip(
+        [
+            ("mimetype", "application/vnd.oasis.opendocument.text"),
+            (
+                "META-INF/manifest.xml",
+                '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+                '"application/vnd.oasis.opendocument.text"/></manifest:manifest>',
+            ),
+            (
+                "content.xml",
+                '<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+                'opendocument:xmlns:office:1.0"/>',
+            ),
+        ]
+    )
+
+
+# Officials' assessment ------------------------------------------------------------------
+
+
+def lead_user():
+    return User.objects.filter(role=Role.LEAD, is_active=True).first() or user(Role.LEAD)
+
+
+def under_assessment_bid(funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None):
+    """A submitted bid the lead has started assessing, with these assessors assigned."""
+    from bids import workflow
+
+    lead = lead or lead_user()
+    bid = submitted_bid(funding_round, authority_code, council)
+    for assessor in assessors:
+        assign(bid, assessor, lead)
+    return workflow.change_state(bid, "begin_assessment", lead)
+
+
+def submit_scores(bid, assessor, values, recommendation="shortlist", submit=True):
+    """The assessor scores each criterion in order (values: one 0-4 score per criterion)."""
+    from bids import scoring
+
+    criteria = scoring.criteria_for(bid)
+    scores = {c.pk: (v, f"Comment on {c.name}") for c, v in zip(criteria, values, strict=True)}
+    return scoring.save(
+        bid, assessor, scores=scores, recommendation=recommendation, summary="Summary.", submit=submit
+    )
+
+
+def conflict(assessor, authority_code, reason="Former employer", declared_by=None):
+    from bids import conflicts
+
+    return conflicts.declare(assessor, authority(authority_code), reason, declared_by or assessor)
+
+
+def interview_time(funding_round, day_offset=1, hour=10):
+    from datetime import datetime, time
+
+    from bids.rounds import LONDON
+
+    day = funding_round.interviews_start_on + timedelta(days=day_offset)
+    return datetime.combine(day, time(hour), tzinfo=LONDON)
+
+
+def shortlisted_bid(funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None):
+    from bids import workflow
+
+    lead = lead or lead_user()
+    bid = under_assessment_bid(funding_round, authority_code, assessors, council, lead)
+    return workflow.change_state(bid, "shortlist", lead, reason="Scored above the line.")
+
+
+def interview_booked_bid(funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None):
+    from bids import interviews
+
+    lead = lead or lead_user()
+    bid = shortlisted_bid(funding_round, authority_code, assessors, council, lead)
+    interviews.schedule(
+        bid,
+        lead,
+        starts_at=interview_time(bid.funding_round),
+        duration_minutes=60,
+        location="Wellington House, 133-155 Waterloo Road, London SE1 8UG",
+        video_link="",
+        panel=[lead, *assessors],
+    )
+    bid.refresh_from_db()
+    return bid
+
+
+def interviewed_bid(funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None):
+    from bids import interviews
+
+    lead = lead or lead_user()
+    bid = interview_booked_bid(funding_round, authority_code, assessors, council, lead)
+    interviews.record(bid, lead, notes="Strong answers on governance.", score=3)
+    bid.refresh_from_db()
+    return bid

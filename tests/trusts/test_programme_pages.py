@@ -1,0 +1,239 @@
+"""The awards list and each round's budget: who sees them, what they add up to, flat query counts."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Role
+from tests import factories
+from trusts.models import AwardState, Region
+from trusts.queries import AWARDS_PER_PAGE
+
+from .conftest import award_in_state, pounds, tables
+
+pytestmark = pytest.mark.django_db
+
+# Authorities in different regions, so the budget view has something to spread.
+SPREAD = [
+    ("BST", AwardState.PAID, 40000),  # South West
+    ("BIR", AwardState.ACCEPTED, 0),  # West Midlands
+    ("CMD", AwardState.CONDITIONS_MET, 20000),  # London
+    ("DUR", AwardState.OFFERED, 0),  # North East
+    ("LDS", AwardState.DECLINED, 10000),  # Yorkshire and the Humber
+    ("NFK", AwardState.WITHDRAWN, 0),  # East of England
+    ("KEN", AwardState.PAID, 25000),  # South East
+]
+
+
+@pytest.fixture
+def spread(lead):
+    funding_round = factories.open_round(total_budget=Decimal("1000000"), pilot_places=10)
+    made = [
+        award_in_state(
+            state,
+            lead=lead,
+            council=factories.user(Role.COUNCIL, code),
+            funding_round=funding_round,
+            supplement=supplement,
+        )
+        for code, state, supplement in SPREAD
+    ]
+    return funding_round, made
+
+
+def count_queries(client, address):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(address)
+    assert response.status_code == 200
+    return len(queries)
+
+
+PROGRAMME_PAGES = ["awards", "budget"]
+
+
+def address(page, funding_round):
+    if page == "budget":
+        return reverse("trusts:budget", kwargs={"round_slug": funding_round.slug})
+    return reverse("trusts:awards")
+
+
+@pytest.mark.parametrize("page", PROGRAMME_PAGES)
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [(Role.COUNCIL, 404), (Role.ASSESSOR, 404), (Role.LEAD, 200), (Role.ADMIN, 200)],
+)
+def test_programme_pages_are_for_the_lead_and_admins(page, role, expected, client_for, open_round):
+    person = factories.user(role, "KEN" if role == Role.COUNCIL else None)
+    assert client_for(person).get(address(page, open_round)).status_code == expected
+
+
+@pytest.mark.parametrize("page", PROGRAMME_PAGES)
+def test_programme_pages_ask_signed_out_visitors_to_sign_in(page, client, open_round):
+    response = client.get(address(page, open_round))
+    assert response.status_code == 302 and response.url.startswith("/sign-in")
+
+
+def test_awards_list_shows_every_award_with_totals(spread, client_for, lead):
+    funding_round, made = spread
+    page = client_for(lead).get(reverse("trusts:awards")).content.decode()
+    rows = tables(page)["awards"]
+    assert len(rows) == 1 + len(SPREAD) + 1  # header, awards, totals
+    total_row = rows[-1]
+    assert total_row[0] == f"Total of the {len(SPREAD)} awards listed"
+    assert pounds(total_row[3]) == sum(award.total for award in made)
+    assert pounds(total_row[1]) == Decimal("60000") * len(SPREAD)
+    assert "Bristol City Council" in page and "Paid" in page and "Withdrawn" in page
+
+
+def test_awards_list_filters_by_round_and_state(spread, client_for, lead):
+    funding_round, made = spread
+    other_round = factories.open_round()
+    award_in_state(
+        AwardState.PAID, lead=lead, council=factories.user(Role.COUNCIL, "LIV"), funding_round=other_round
+    )
+    client = client_for(lead)
+    paid_here = client.get(reverse("trusts:awards"), {"funding_round": funding_round.slug, "state": "paid"})
+    rows = tables(paid_here.content.decode())["awards"]
+    assert [row[0].split("CTP-")[0] for row in rows[1:-1]] == ["Bristol City Council", "Kent County Council"]
+    assert pounds(rows[-1][3]) == Decimal("100000") + Decimal("85000")
+    everything = tables(client.get(reverse("trusts:awards")).content.decode())["awards"]
+    assert len(everything) == 1 + len(SPREAD) + 1 + 1
+    nothing = client.get(reverse("trusts:awards"), {"state": "offered", "funding_round": other_round.slug})
+    assert "No awards match your filters." in nothing.content.decode()
+
+
+def test_an_unknown_filter_value_is_explained_not_a_crash(client_for, lead):
+    response = client_for(lead).get(reverse("trusts:awards"), {"state": "lost"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Select a valid choice" in page and "<title>Error: " in page
+
+
+def test_awards_list_is_paginated_with_totals_over_every_page(client_for, lead, monkeypatch, open_round):
+    import trusts.views.programme as programme
+
+    monkeypatch.setattr(programme, "AWARDS_PER_PAGE", 2)
+    made = [
+        award_in_state(
+            AwardState.OFFERED,
+            lead=lead,
+            council=factories.user(Role.COUNCIL, code),
+            funding_round=open_round,
+        )
+        for code in ["BST", "BIR", "CMD"]
+    ]
+    client = client_for(lead)
+    first = client.get(reverse("trusts:awards")).content.decode()
+    assert len(tables(first)["awards"]) == 1 + 2 + 1
+    assert 'aria-label="Pagination"' in first and 'href="?page=2"' in first
+    second = client.get(reverse("trusts:awards"), {"page": 2}).content.decode()
+    rows = tables(second)["awards"]
+    assert len(rows) == 1 + 1 + 1
+    assert rows[-1][0] == "Total of the 3 awards listed on all pages"
+    assert pounds(rows[-1][3]) == sum(award.total for award in made)
+    assert AWARDS_PER_PAGE == 50
+
+
+def test_awards_list_query_count_is_flat(client_for, lead, open_round):
+    client = client_for(lead)
+    award_in_state(
+        AwardState.PAID, lead=lead, council=factories.user(Role.COUNCIL, "BST"), funding_round=open_round
+    )
+    one = count_queries(client, reverse("trusts:awards"))
+    for code, state in [("BIR", "accepted"), ("CMD", "offered"), ("DUR", "declined"), ("KEN", "paid")]:
+        award_in_state(state, lead=lead, council=factories.user(Role.COUNCIL, code), funding_round=open_round)
+    assert count_queries(client, reverse("trusts:awards")) == one
+
+
+def test_budget_view_by_region_against_the_budget(spread, client_for, lead):
+    funding_round, made = spread
+    page = (
+        client_for(lead)
+        .get(reverse("trusts:budget", kwargs={"round_slug": funding_round.slug}))
+        .content.decode()
+    )
+    rows = {row[0]: row[1:] for row in tables(page)["budget-by-region"][1:]}
+    assert list(rows)[:9] == [region.label for region in Region]
+    # awarded: offered, accepted, met, paid; accepted: accepted, met, paid; paid: paid.
+    assert rows["South West"] == ["1", "£100,000", "£100,000", "£100,000"]
+    assert rows["West Midlands"] == ["1", "£60,000", "£60,000", "£0"]
+    assert rows["London"] == ["1", "£80,000", "£80,000", "£0"]
+    assert rows["North East"] == ["1", "£60,000", "£0", "£0"]
+    assert rows["Yorkshire and the Humber"] == ["0", "£0", "£0", "£0"]  # declined
+    assert rows["East of England"] == ["0", "£0", "£0", "£0"]  # withdrawn
+    assert rows["South East"] == ["1", "£85,000", "£85,000", "£85,000"]
+    assert rows["Total"] == ["5", "£385,000", "£325,000", "£185,000"]
+    assert "£1,000,000" in page and "£615,000" in page  # budget and what is left
+    assert "5 of 10 awarded, 5 left" in page
+    assert "(38.5% of the budget)" in page
+
+
+def test_budget_chart_is_an_accessible_image_with_the_same_figures(spread, client_for, lead):
+    funding_round, _ = spread
+    page = (
+        client_for(lead)
+        .get(reverse("trusts:budget", kwargs={"round_slug": funding_round.slug}))
+        .content.decode()
+    )
+    assert 'role="img" aria-labelledby="region-chart-title region-chart-desc"' in page
+    assert '<title id="region-chart-title">' in page and '<desc id="region-chart-desc">' in page
+    assert page.count('fill="#1d70b8"></rect>') == 9 + 1  # a bar per region, and the legend
+    assert ">£385,000<" not in page.split("<svg")[1].split("</svg>")[0]  # bars, not the total
+    assert ">£100,000</text>" in page
+    assert "style=" not in page
+
+
+def test_budget_for_a_round_without_budget_or_places(client_for, lead, open_round):
+    page = (
+        client_for(lead)
+        .get(reverse("trusts:budget", kwargs={"round_slug": open_round.slug}))
+        .content.decode()
+    )
+    assert "No total budget set" in page and "0 awarded; no limit set" in page
+
+
+def test_budget_view_query_count_is_flat(client_for, lead):
+    funding_round = factories.open_round(total_budget=Decimal("1000000"), pilot_places=10)
+    client = client_for(lead)
+    target = reverse("trusts:budget", kwargs={"round_slug": funding_round.slug})
+    award_in_state(
+        AwardState.PAID, lead=lead, council=factories.user(Role.COUNCIL, "BST"), funding_round=funding_round
+    )
+    one = count_queries(client, target)
+    for code in ["BIR", "CMD", "DUR", "KEN"]:
+        award_in_state(
+            AwardState.ACCEPTED,
+            lead=lead,
+            council=factories.user(Role.COUNCIL, code),
+            funding_round=funding_round,
+        )
+    assert count_queries(client, target) == one
+
+
+def test_unknown_round_budget_is_404(client_for, lead):
+    assert (
+        client_for(lead).get(reverse("trusts:budget", kwargs={"round_slug": "no-such-round"})).status_code
+        == 404
+    )
+
+
+def test_navigation_links_to_awards_and_reports_for_the_programme_team(
+    client_for, lead, admin_user, kent_user
+):
+    for person in (lead, admin_user):
+        page = client_for(person).get(reverse("trusts:awards")).content.decode()
+        assert 'href="/awards"' in page and 'href="/reports"' in page
+    assert 'href="/reports"' not in client_for(kent_user).get("/").content.decode()
+
+
+def test_django_admin_shows_awards_and_exports_read_only(client_for, admin_user, lead, kent_user, open_round):
+    award = award_in_state(AwardState.ACCEPTED, lead=lead, council=kent_user, funding_round=open_round)
+    client = client_for(admin_user)
+    assert client.get("/django-admin/trusts/fundingaward/").status_code == 200
+    page = client.get(f"/django-admin/trusts/fundingaward/{award.pk}/change/").content.decode()
+    assert "Award accepted" in page or "accepted" in page
+    assert 'name="_save"' not in page
+    assert client.get("/django-admin/trusts/reportexport/").status_code == 200

@@ -1,0 +1,76 @@
+from django.contrib import admin
+
+from .models import AwardEvent, ConsultationActivity, FundingAward, LocalAuthority, ReportExport, ServiceScope
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "lae_code", "gss_code", "kind", "region"]
+    list_filter = ["kind", "region"]
+    search_fields = ["name", "short_name", "code"]
+
+    # Reference data: loaded by migration, corrected by migration.
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ServiceScope)
+class ServiceScopeAdmin(admin.ModelAdmin):
+    list_display = ["name", "allowed", "position"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class AwardEventInline(admin.TabularInline):
+    model = AwardEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "from_state", "to_state", "reason"]
+    readonly_fields = fields
+
+
+class ConsultationActivityInline(admin.TabularInline):
+    model = ConsultationActivity
+    extra = 0
+    can_delete = False
+    fields = ["held_on", "audience", "people_reached", "summary", "evidence_name", "recorded_by"]
+    readonly_fields = fields
+
+
+@admin.register(FundingAward)
+class FundingAwardAdmin(admin.ModelAdmin):
+    """Read-only: awards change only through trusts/awards.py, which keeps the audit trail."""
+
+    list_display = ["bid", "state", "total", "offered_at", "paid_on"]
+    list_filter = ["state", "bid__funding_round"]
+    search_fields = ["bid__reference", "bid__authority__name"]
+    list_select_related = ["bid__authority"]
+    inlines = [ConsultationActivityInline, AwardEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportExport)
+class ReportExportAdmin(admin.ModelAdmin):
+    list_display = ["format", "funding_round", "requested_by", "requested_at", "state", "rows_written"]
+    list_filter = ["format", "state"]
+    list_select_related = ["funding_round", "requested_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

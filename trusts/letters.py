@@ -1,0 +1,157 @@
+"""The award letter: the Department's offer to a council, as a PDF the council can file."""
+
+import io
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus.flowables import KeepTogether
+
+from config.templatetags.service import money
+
+from .awards import CONSULTATION_CONDITION
+from .exports import FUNDER_NAME
+
+BLACK = colors.HexColor("#0b0c0c")
+GREY = colors.HexColor("#505a5f")
+RULE = colors.HexColor("#b1b4b6")
+
+
+def styles():
+    sheet = getSampleStyleSheet()
+    return {
+        "title": ParagraphStyle("title", parent=sheet["Title"], fontName="Helvetica-Bold", fontSize=20,
+                                leading=24, alignment=0, textColor=BLACK, spaceAfter=4 * mm),
+        "heading": ParagraphStyle("heading", parent=sheet["Heading2"], fontName="Helvetica-Bold",
+                                  fontSize=13, leading=16, textColor=BLACK, spaceBefore=5 * mm,
+                                  spaceAfter=2 * mm),
+        "body": ParagraphStyle("body", parent=sheet["BodyText"], fontName="Helvetica", fontSize=10.5,
+                               leading=14, textColor=BLACK, spaceAfter=2 * mm),
+        "small": ParagraphStyle("small", parent=sheet["BodyText"], fontName="Helvetica", fontSize=9,
+                                leading=12, textColor=GREY),
+        "cell": ParagraphStyle("cell", parent=sheet["BodyText"], fontName="Helvetica", fontSize=10.5,
+                               leading=13, textColor=BLACK),
+    }  # fmt: skip
+
+
+def escape(text):
+    return (str(text or "")).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def long_date(value):
+    local = timezone.localtime(value) if hasattr(value, "hour") else value
+    return f"{local.day} {local:%B %Y}"
+
+
+def letter_filename(award):
+    return f"award-letter-{award.bid.reference}.pdf"
+
+
+def award_letter(award):
+    """The offer letter as PDF bytes: authority, reference, amounts, conditions and dates."""
+    bid = award.bid
+    funding_round = bid.funding_round
+    authority = bid.authority
+    lead = award.offered_by
+    s = styles()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=f"Award letter {bid.reference}",
+        author=FUNDER_NAME,
+        subject=f"Offer of funding to {authority.name}",
+    )
+    story = [
+        Paragraph(f"{FUNDER_NAME}", s["small"]),
+        Paragraph(escape(funding_round.name), s["small"]),
+        Spacer(0, 6 * mm),
+        Paragraph(f"Reference: {escape(bid.reference)}", s["body"]),
+        Paragraph(f"Date of offer: {long_date(award.offered_at)}", s["body"]),
+        Spacer(0, 2 * mm),
+        Paragraph(escape(bid.lead_name or "The Director of Children's Services"), s["body"]),
+        Paragraph(escape(authority.name), s["body"]),
+        Spacer(0, 4 * mm),
+        Paragraph(f"Offer of funding: {escape(authority.short_name)} children's trust pilot", s["title"]),
+        Paragraph(
+            f"I am pleased to tell you that the {FUNDER_NAME} has approved {escape(authority.name)}'s "
+            f"bid to run a pilot children's trust in {escape(funding_round.name)}, and offers the "
+            "funding below on the conditions set out in this letter.",
+            s["body"],
+        ),
+        Paragraph("The award", s["heading"]),
+    ]
+    amounts = [
+        [Paragraph("Base award", s["cell"]), Paragraph(money(award.base_amount), s["cell"])],
+        [
+            Paragraph(
+                "Supplement for a large or complex trust"
+                + (f"<br/><font color='#505a5f'>{escape(award.supplement_justification)}</font>"
+                   if award.supplement_amount else ""),
+                s["cell"],
+            ),
+            Paragraph(money(award.supplement_amount), s["cell"]),
+        ],
+        [Paragraph("<b>Total award</b>", s["cell"]), Paragraph(f"<b>{money(award.total)}</b>", s["cell"])],
+    ]  # fmt: skip
+    table = Table(amounts, colWidths=[120 * mm, 45 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+                ("LINEABOVE", (0, -1), (-1, -1), 1.2, BLACK),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ]
+        )
+    )
+    story += [table, Paragraph("Conditions of the award", s["heading"])]
+    conditions = [
+        f"{escape(authority.name)} must {CONSULTATION_CONDITION[0].lower()}{escape(CONSULTATION_CONDITION[1:])} "
+        "Record each consultation activity in the service; the award is paid once the Department "
+        "confirms that consultation has reached all three groups.",
+        f"{escape(authority.name)} remains accountable for the services it delegates to the trust.",
+        f"The trust should be operational by {long_date(funding_round.operational_on)}.",
+        "The funding is for setting up and running the pilot trust described in the bid.",
+    ]
+    story.append(
+        ListFlowable(
+            [ListItem(Paragraph(text, s["body"]), leftIndent=12) for text in conditions],
+            bulletType="1",
+            bulletFontName="Helvetica",
+            bulletFontSize=10.5,
+        )
+    )
+    story += [
+        Paragraph("Key dates", s["heading"]),
+        Paragraph(f"Offer made: {long_date(award.offered_at)}", s["body"]),
+        Paragraph(f"Pilot trust operational by: {long_date(funding_round.operational_on)}", s["body"]),
+        Paragraph("What you need to do", s["heading"]),
+        Paragraph(
+            "Sign in to the Children's trust pilot bids service to accept or decline this offer: "
+            f"{escape(settings.SITE_URL)}{reverse('trusts:award', kwargs={'pk': award.pk})}",
+            s["body"],
+        ),
+    ]
+    signature = [
+        Spacer(0, 8 * mm),
+        Paragraph("Yours sincerely,", s["body"]),
+        Spacer(0, 6 * mm),
+        Paragraph(f"<b>{escape(lead.full_name)}</b>", s["body"]),
+        Paragraph(escape(lead.job_title or "Programme lead, children's trusts"), s["body"]),
+        Paragraph(FUNDER_NAME, s["body"]),
+    ]
+    story.append(KeepTogether(signature))
+    document.build(story)
+    return buffer.getvalue()

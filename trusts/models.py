@@ -1,0 +1,307 @@
+"""Local authorities, the services a trust may cover, and what an approved bid becomes:
+a funding award, a pilot trust, and the consultation recorded against the award."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class Region(models.TextChoices):
+    """The nine government office regions of England as they stood in 2003."""
+
+    NORTH_EAST = "north_east", "North East"
+    NORTH_WEST = "north_west", "North West"
+    YORKSHIRE_HUMBER = "yorkshire_humber", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    EAST_OF_ENGLAND = "east_of_england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+
+
+class AuthorityKind(models.TextChoices):
+    COUNTY = "county", "County council"
+    UNITARY = "unitary", "Unitary authority"
+    METROPOLITAN = "metropolitan", "Metropolitan district"
+    LONDON_BOROUGH = "london_borough", "London borough"
+    SUI_GENERIS = "sui_generis", "Sui generis authority"
+
+
+class LocalAuthority(models.Model):
+    """An English council with social services responsibilities in 2003."""
+
+    code = models.CharField(
+        max_length=4,
+        unique=True,
+        help_text="Used in bid references: the register code, or our own where there is none.",
+    )
+    lae_code = models.CharField(
+        "GB-LAE code",
+        max_length=3,
+        blank=True,
+        help_text="Local Authorities for England register code; empty for councils "
+        "abolished before the register began.",
+    )
+    gss_code = models.CharField("ONS GSS code", max_length=9, blank=True)
+    name = models.CharField(max_length=120, unique=True)
+    short_name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=16, choices=AuthorityKind.choices)
+    region = models.CharField(max_length=20, choices=Region.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+        constraints = [
+            models.UniqueConstraint(fields=["lae_code"], condition=~Q(lae_code=""), name="unique_lae_code")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def org_id(self):
+        """The org-id.guide identifier 360Giving uses for the authority."""
+        return f"GB-LAE-{self.lae_code}" if self.lae_code else ""
+
+
+class ServiceScope(models.Model):
+    """A service a children's trust may cover, or one that it may not."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    allowed = models.BooleanField(default=True)
+    excluded_reason = models.TextField(
+        blank=True, help_text="Shown to councils when a scope cannot be chosen."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="excluded_scopes_give_a_reason",
+                condition=Q(allowed=True) | ~Q(excluded_reason=""),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AwardState(models.TextChoices):
+    OFFERED = "offered", "Offered"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    CONDITIONS_MET = "conditions_met", "Conditions met"
+    PAID = "paid", "Paid"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# An offer can be withdrawn until the consultation condition is met.
+WITHDRAWABLE_AWARD_STATES = [AwardState.OFFERED, AwardState.ACCEPTED]
+
+
+class FundingAward(ConcurrentTransitionMixin, models.Model):
+    """Money offered to an approved bid: the round's base award plus any supplement.
+
+    State changes only through trusts/awards.py.
+    """
+
+    bid = models.OneToOneField("bids.Bid", on_delete=models.PROTECT, related_name="award")
+    base_amount = models.DecimalField(**MONEY)
+    supplement_amount = models.DecimalField(**MONEY, default=0)
+    supplement_justification = models.TextField(blank=True)
+    total = models.GeneratedField(
+        expression=F("base_amount") + F("supplement_amount"),
+        output_field=models.DecimalField(**MONEY),
+        db_persist=True,
+    )
+    state = FSMField(max_length=20, choices=AwardState.choices, default=AwardState.OFFERED, protected=True)
+    offered_at = models.DateTimeField(default=timezone.now)
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decline_reason = models.TextField(blank=True)
+    conditions_met_at = models.DateTimeField(null=True, blank=True)
+    conditions_met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    payment_reference = models.CharField(max_length=60, blank=True)
+    paid_on = models.DateField("date paid", null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-offered_at"]
+        constraints = [
+            models.CheckConstraint(name="award_base_positive", condition=Q(base_amount__gt=0)),
+            models.CheckConstraint(
+                name="award_supplement_not_negative", condition=Q(supplement_amount__gte=0)
+            ),
+        ]
+
+    def __str__(self):
+        return f"Award for {self.bid}"
+
+    @property
+    def accepted_at(self):
+        """When the council accepted, or None if it has not (or declined)."""
+        if self.responded_at and self.state != AwardState.DECLINED:
+            return self.responded_at
+        return None
+
+    # Transitions: only the state machine lives here. trusts/awards.py is the one door that
+    # calls them, checks the actor, saves, records the event and queues email.
+    @transition(field=state, source=AwardState.OFFERED, target=AwardState.ACCEPTED)
+    def accept(self):
+        pass
+
+    @transition(field=state, source=AwardState.OFFERED, target=AwardState.DECLINED)
+    def decline(self):
+        pass
+
+    @transition(field=state, source=AwardState.ACCEPTED, target=AwardState.CONDITIONS_MET)
+    def mark_conditions_met(self):
+        pass
+
+    @transition(field=state, source=AwardState.CONDITIONS_MET, target=AwardState.PAID)
+    def record_payment(self):
+        pass
+
+    @transition(field=state, source=WITHDRAWABLE_AWARD_STATES, target=AwardState.WITHDRAWN)
+    def withdraw(self):
+        pass
+
+
+class AwardEvent(models.Model):
+    """The audit trail of an award: who did what, when, from what, to what, and why."""
+
+    award = models.ForeignKey(FundingAward, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_state or 'new'} to {self.to_state} on award {self.award_id}"
+
+
+class Trust(models.Model):
+    """A pilot children's trust, created when a council accepts its award."""
+
+    award = models.OneToOneField(FundingAward, on_delete=models.PROTECT, related_name="trust")
+    authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="trusts")
+    name = models.CharField(max_length=200)
+    service_scopes = models.ManyToManyField(ServiceScope, blank=True, related_name="trusts")
+    partners = models.JSONField(
+        default=list, help_text="The partner agencies named in the bid when the award was accepted."
+    )
+    governance_model = models.CharField(max_length=40, blank=True)
+    governance_summary = models.TextField(blank=True)
+    operational_on = models.DateField(help_text="Planned date the pilot becomes operational.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Audience(models.TextChoices):
+    COMMUNITIES = "communities", "Local communities"
+    AGENCIES = "agencies", "Partner agencies"
+    STAFF = "staff", "Staff involved in the trust"
+
+
+def evidence_path(instance, filename):
+    return f"consultation/{uuid.uuid4().hex}"
+
+
+class ConsultationActivity(models.Model):
+    """One piece of the consultation a successful bidder must carry out."""
+
+    award = models.ForeignKey(FundingAward, on_delete=models.CASCADE, related_name="consultation_activities")
+    held_on = models.DateField()
+    audience = models.CharField(max_length=20, choices=Audience.choices)
+    people_reached = models.PositiveIntegerField()
+    summary = models.TextField()
+    evidence = models.FileField(upload_to=evidence_path, blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    evidence_content_type = models.CharField(max_length=120, blank=True)
+    evidence_size = models.PositiveIntegerField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+        verbose_name_plural = "consultation activities"
+
+    def __str__(self):
+        return f"{self.get_audience_display()} on {self.held_on}"
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "Awards (CSV)"
+    XLSX = "xlsx", "Awards (Excel)"
+    GIVING_JSON = "360giving", "360Giving grants (JSON)"
+    GIVING_CSV = "360giving-csv", "360Giving grants (CSV)"
+    PDF = "pdf", "Programme summary (PDF)"
+
+
+class ExportState(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Building"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+    EXPIRED = "expired", "Expired"
+
+
+def export_path(instance, filename):
+    return f"exports/{uuid.uuid4().hex}"
+
+
+class ReportExport(models.Model):
+    """A report built in the background, private to admins and the programme lead."""
+
+    format = models.CharField(max_length=20, choices=ExportFormat.choices)
+    funding_round = models.ForeignKey(
+        "bids.FundingRound", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to=export_path, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.get_format_display()} requested {self.requested_at:%Y-%m-%d %H:%M}"

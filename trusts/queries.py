@@ -1,0 +1,227 @@
+"""Reads that award pages and reports share. Every award a person sees starts from `awards_for`.
+
+The pages and the export builders (trusts/exports.py) read their figures from the same
+functions here, so a figure in a report is the figure on the page.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
+
+from accounts.models import Role
+from bids.models import Bid, BidState
+
+from .awards import ACCEPTED_STATES, COMMITTED_STATES
+from .models import Audience, AwardEvent, AwardState, FundingAward, Region
+
+AWARDS_PER_PAGE = 50
+ZERO = Decimal("0")
+
+
+def awards_for(user):
+    """The awards this person may see at all; anything else answers 404."""
+    awards = FundingAward.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return awards.none()
+    if user.role == Role.COUNCIL:
+        return awards.filter(bid__authority_id=user.local_authority_id)
+    if user.role in (Role.LEAD, Role.ADMIN):
+        return awards
+    return awards.none()
+
+
+def awards_in(funding_round=None, states=None):
+    """Awards in one round (or all), in the order the list and every export show them."""
+    last_event = AwardEvent.objects.filter(award=OuterRef("pk")).order_by("-created_at", "-pk")
+    awards = (
+        FundingAward.objects.select_related("bid__authority", "bid__funding_round")
+        .annotate(last_changed_at=Subquery(last_event.values("created_at")[:1]))
+        .order_by("-bid__funding_round__opens_at", "bid__authority__name", "pk")
+    )
+    if funding_round is not None:
+        awards = awards.filter(bid__funding_round=funding_round)
+    if states:
+        awards = awards.filter(state__in=states)
+    return awards
+
+
+@dataclass
+class Totals:
+    count: int = 0
+    base: Decimal = ZERO
+    supplement: Decimal = ZERO
+    total: Decimal = ZERO
+
+
+def award_totals(awards):
+    """Count and sums over a filtered list of awards (every page of it)."""
+    sums = awards.order_by().aggregate(
+        count=Count("pk"), base=Sum("base_amount"), supplement=Sum("supplement_amount"), total=Sum("total")
+    )
+    return Totals(sums["count"], sums["base"] or ZERO, sums["supplement"] or ZERO, sums["total"] or ZERO)
+
+
+@dataclass
+class RegionFigures:
+    region: str
+    label: str
+    count: int = 0  # every award, whatever its state
+    awarded: Decimal = ZERO
+    awarded_count: int = 0
+    accepted: Decimal = ZERO
+    accepted_count: int = 0
+    paid: Decimal = ZERO
+    paid_count: int = 0
+
+    def add(self, other):
+        for name in ("count", "awarded", "awarded_count", "accepted", "accepted_count", "paid", "paid_count"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class Figures:
+    regions: list = field(default_factory=list)
+    totals: RegionFigures = None
+
+
+def region_figures(awards):
+    """Awarded, accepted and paid money and counts for each of the nine regions, in one query.
+
+    awarded: awards that stand (offered, accepted, condition met, paid);
+    accepted: those the council accepted, including any since met or paid; paid: paid.
+    """
+    committed = Q(state__in=COMMITTED_STATES)
+    accepted = Q(state__in=ACCEPTED_STATES)
+    paid = Q(state=AwardState.PAID)
+    rows = (
+        awards.order_by()
+        .values(region=F("bid__authority__region"))
+        .annotate(
+            count=Count("pk"),
+            awarded=Sum("total", filter=committed),
+            awarded_count=Count("pk", filter=committed),
+            accepted=Sum("total", filter=accepted),
+            accepted_count=Count("pk", filter=accepted),
+            paid=Sum("total", filter=paid),
+            paid_count=Count("pk", filter=paid),
+        )
+    )
+    by_region = {row["region"]: row for row in rows}
+    figures = Figures(totals=RegionFigures("total", "Total"))
+    for region in Region:
+        row = by_region.get(region.value, {})
+        item = RegionFigures(
+            region.value,
+            region.label,
+            count=row.get("count", 0),
+            awarded=row.get("awarded") or ZERO,
+            awarded_count=row.get("awarded_count", 0),
+            accepted=row.get("accepted") or ZERO,
+            accepted_count=row.get("accepted_count", 0),
+            paid=row.get("paid") or ZERO,
+            paid_count=row.get("paid_count", 0),
+        )
+        figures.regions.append(item)
+        figures.totals.add(item)
+    return figures
+
+
+@dataclass
+class Budget:
+    funding_round: object
+    figures: Figures
+
+    @property
+    def totals(self):
+        return self.figures.totals
+
+    @property
+    def left(self):
+        if self.funding_round.total_budget is None:
+            return None
+        return self.funding_round.total_budget - self.totals.awarded
+
+    @property
+    def places_left(self):
+        if self.funding_round.pilot_places is None:
+            return None
+        return self.funding_round.pilot_places - self.totals.awarded_count
+
+    @property
+    def share_awarded(self):
+        """Percentage of the budget awarded, or None without a budget."""
+        budget = self.funding_round.total_budget
+        if not budget:
+            return None
+        return self.totals.awarded / budget * 100
+
+
+def budget_for(funding_round):
+    return Budget(
+        funding_round, region_figures(FundingAward.objects.filter(bid__funding_round=funding_round))
+    )
+
+
+def figures_for(funding_round=None):
+    awards = FundingAward.objects.all()
+    if funding_round is not None:
+        awards = awards.filter(bid__funding_round=funding_round)
+    return region_figures(awards)
+
+
+def bid_counts_by_state(funding_round=None):
+    """(status label, number of bids) for every status, in workflow order."""
+    bids = Bid.objects.all() if funding_round is None else Bid.objects.filter(funding_round=funding_round)
+    counts = dict(bids.order_by().values_list("state").annotate(n=Count("pk")))
+    return [(state.label, counts.get(state.value, 0)) for state in BidState]
+
+
+def scores_by_state(funding_round=None):
+    """Effective scores by bid status: the lead's moderated score, or else the assessors' mean.
+
+    Only assessments that were submitted and not set aside count.
+    """
+    counted = Q(assessments__state="submitted", assessments__set_aside=False)
+    bids = Bid.objects.all() if funding_round is None else Bid.objects.filter(funding_round=funding_round)
+    rows = (
+        bids.order_by()
+        .annotate(mean=Avg("assessments__weighted_total", filter=counted), moderated=F("moderation__score"))
+        .values_list("state", "mean", "moderated")
+    )
+    by_state = {}
+    for state, mean, moderated in rows:
+        score = moderated if moderated is not None else mean
+        if score is not None:
+            by_state.setdefault(state, []).append(Decimal(score))
+    summary = []
+    for state in BidState:
+        scores = by_state.get(state.value)
+        if scores:
+            summary.append(
+                {
+                    "state": state.value,
+                    "label": state.label,
+                    "scored": len(scores),
+                    "mean": sum(scores) / len(scores),
+                    "low": min(scores),
+                    "high": max(scores),
+                }
+            )
+    return summary
+
+
+def consultation_progress(award, activities):
+    """For each audience the condition names: the activities recorded and whether it is covered."""
+    progress = []
+    for audience in Audience:
+        held = [activity for activity in activities if activity.audience == audience.value]
+        progress.append(
+            {
+                "audience": audience,
+                "activities": len(held),
+                "people": sum(activity.people_reached for activity in held),
+                "covered": bool(held),
+            }
+        )
+    return progress

@@ -1,0 +1,35 @@
+"""Who may see and act on awards, trusts and reports.
+
+Views fetch an award through trusts.queries.awards_for first (anything else is a 404),
+then ask these; trusts/awards.py asks them again inside its transaction.
+"""
+
+import rules
+
+from accounts.rules import is_admin, is_council, is_lead
+
+from .models import AwardState
+
+
+@rules.predicate
+def is_own_award(user, award):
+    return award is not None and user.local_authority_id == award.bid.authority_id
+
+
+@rules.predicate
+def is_accepted(user, award):
+    return award is not None and award.state == AwardState.ACCEPTED
+
+
+rules.add_perm("trusts.view_award", (is_council & is_own_award) | is_lead | is_admin)
+rules.add_perm("trusts.respond_to_award", is_council & is_own_award)
+# Consultation is recorded between accepting and the lead confirming the condition is met.
+rules.add_perm("trusts.record_consultation", is_council & is_own_award & is_accepted)
+rules.add_perm("trusts.manage_awards", is_lead)
+rules.add_perm("trusts.view_awards", is_lead | is_admin)
+rules.add_perm("trusts.view_budget", is_lead | is_admin)
+rules.add_perm("trusts.export_reports", is_lead | is_admin)
+
+# The Django admin shows awards and report exports to administrators, read only.
+for model in ["fundingaward", "reportexport", "awardevent", "consultationactivity"]:
+    rules.add_perm(f"trusts.view_{model}", is_admin)

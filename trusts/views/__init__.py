@@ -1,0 +1,1 @@
+"""Award, trust, budget and report pages. Views parse the request, call one verb or query, render."""
