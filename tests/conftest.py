@@ -21,6 +21,34 @@ def need(condition, what):
     pytest.skip(f"{what} is not available here")
 
 
+def _is_transactional(item):
+    marker = item.get_closest_marker("django_db")
+    by_marker = marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return by_marker or {"transactional_db", "live_server"} & set(item.fixturenames)
+
+
+def _restores_reference_data(item):
+    marker = item.get_closest_marker("django_db")
+    by_marker = marker is not None and bool(marker.kwargs.get("serialized_rollback"))
+    return by_marker or "django_db_serialized_rollback" in item.fixturenames
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse a transactional test that does not restore the reference data.
+
+    Django empties every table after a transactional test, taking the local authorities,
+    service scopes and the 2003 round that the migrations loaded with it. Serialized
+    rollback puts them back before the next such test; without it, whichever transactional
+    test ran next would find no Kent.
+    """
+    careless = [item.nodeid for item in items if _is_transactional(item) and not _restores_reference_data(item)]
+    if careless:
+        raise pytest.UsageError(
+            "These transactional tests must use serialized_rollback=True (or the "
+            "django_db_serialized_rollback fixture):\n  " + "\n  ".join(careless)
+        )
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Each test: its own private file storage, an empty cache, tasks run in-process."""

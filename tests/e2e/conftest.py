@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from tests.conftest import need
 from tests.factories import PASSWORD
@@ -25,12 +26,18 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     need(Path(CHROMIUM).exists() or shutil.which("chromium"), f"Chromium at {CHROMIUM}")
     need(AXE.exists(), "axe-core (run npm ci)")
     from playwright.sync_api import sync_playwright
 
+    # Django restores the reference data a transactional test flushed from a snapshot it
+    # keeps on the thread's connection. Once Playwright's event loop runs in this thread,
+    # asgiref hands the ORM a context-local connection instead, which lacks the snapshot.
+    snapshot = getattr(connections[DEFAULT_DB_ALIAS], "_test_serialized_contents", None)
     with sync_playwright() as playwright:
+        if snapshot is not None:
+            connections[DEFAULT_DB_ALIAS]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
@@ -49,7 +56,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, transactional_db, settings):
+def page(browser, live_server, transactional_db, django_db_serialized_rollback, settings):
     settings.SITE_URL = live_server.url
     context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(10_000)

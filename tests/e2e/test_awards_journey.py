@@ -5,7 +5,6 @@ pages are another area's); everything after it happens in Chromium.
 """
 
 import csv
-import importlib
 import io
 import json
 from datetime import timedelta
@@ -25,35 +24,6 @@ from trusts.models import AwardState, ExportState, FundingAward, ReportExport
 from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-REFERENCE_DATA = [
-    "trusts.migrations.0002_local_authorities",
-    "trusts.migrations.0003_service_scopes",
-    "bids.migrations.0003_pilot_round_2003",
-]
-
-
-def load_reference_data():
-    from django.apps import apps
-
-    for module in REFERENCE_DATA:
-        importlib.import_module(module).load(apps, None)
-
-
-@pytest.fixture(autouse=True)
-def reference_data(transactional_db):
-    """Live-server tests flush the database when they end, and the flush takes the reference
-    data the migrations loaded (local authorities, service scopes, the 2003 round) with it."""
-    load_reference_data()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def reference_data_left_behind(django_db_setup, django_db_blocker):
-    """Put the reference data back after this module's last flush, for the tests after it."""
-    yield
-    with django_db_blocker.unblock():
-        load_reference_data()
 
 
 def person(email, role, code=None):

@@ -1,7 +1,6 @@
 """A Kent officer, new to the service, prepares and submits Kent's expression of interest
 in Chromium: every section through the browser, the contacts with the keyboard alone."""
 
-import importlib
 import re
 
 import pytest
@@ -15,38 +14,6 @@ from tests import factories
 from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.e2e
-
-REFERENCE_DATA = [
-    "trusts.migrations.0002_local_authorities",
-    "trusts.migrations.0003_service_scopes",
-    "bids.migrations.0003_pilot_round_2003",
-]
-
-
-def load_reference_data():
-    """What the data migrations load (authorities, service scopes, the 2003 round); idempotent."""
-    from django.apps import apps
-
-    for name in REFERENCE_DATA:
-        importlib.import_module(name).load(apps, None)
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db, django_db_blocker):
-    # Chromium tests need a transactional database, which Django empties after each such
-    # test: whatever browser test ran before may have taken the reference data with it.
-    with django_db_blocker.unblock():
-        load_reference_data()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _leave_reference_data(django_db_setup, django_db_blocker):
-    # Torn down after this module's last database flush, so the tests that follow still
-    # find the authorities and service scopes the migrations loaded.
-    yield
-    with django_db_blocker.unblock():
-        load_reference_data()
-
 
 def press_tab_until(page, selector, limit=60):
     """Move focus with the Tab key alone until the element matching `selector` has it."""

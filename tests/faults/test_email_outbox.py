@@ -56,7 +56,7 @@ def test_a_failing_mail_server_leaves_the_email_waiting(kent_user, open_round, s
 
 
 @pytest.mark.redis
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_redis_stopped_while_a_council_submits(
     private_redis, kent_user, open_round, django_capture_on_commit_callbacks
 ):
