@@ -23,7 +23,9 @@ def need(condition, what):
 
 def _is_transactional(item):
     marker = item.get_closest_marker("django_db")
-    by_marker = marker is not None and bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    by_marker = marker is not None and bool(
+        marker.kwargs.get("transaction") or (marker.args and marker.args[0])
+    )
     return by_marker or {"transactional_db", "live_server"} & set(item.fixturenames)
 
 
@@ -41,7 +43,9 @@ def pytest_collection_modifyitems(config, items):
     rollback puts them back before the next such test; without it, whichever transactional
     test ran next would find no Kent.
     """
-    careless = [item.nodeid for item in items if _is_transactional(item) and not _restores_reference_data(item)]
+    careless = [
+        item.nodeid for item in items if _is_transactional(item) and not _restores_reference_data(item)
+    ]
     if careless:
         raise pytest.UsageError(
             "These transactional tests must use serialized_rollback=True (or the "

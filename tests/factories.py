@@ -136,7 +136,12 @@ def today():
 
 
 def approved_bid_with_award(
-    funding_round=None, authority_code="KEN", council=None, lead=None, supplement=Decimal("0"), justification=""
+    funding_round=None,
+    authority_code="KEN",
+    council=None,
+    lead=None,
+    supplement=Decimal("0"),
+    justification="",
 ):
     """A bid taken through the whole workflow to approval; returns the FundingAward offered.
 

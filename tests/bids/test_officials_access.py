@@ -22,7 +22,16 @@ ROLES = [
 ]
 
 
-def expect(anonymous=302, council_own=403, council_other=404, assigned=403, unassigned=404, conflicted=404, lead=200, admin=403):
+def expect(
+    anonymous=302,
+    council_own=403,
+    council_other=404,
+    assigned=403,
+    unassigned=404,
+    conflicted=404,
+    lead=200,
+    admin=403,
+):
     return dict(
         zip(
             ROLES,
@@ -134,15 +143,25 @@ def test_round_pages_are_for_the_programme_team(client, people, open_round, name
     bid_at("under_assessment", people, open_round)
     url = reverse(name, kwargs={"round_slug": open_round.slug})
     got = {role: status_for(client, role, people, url)[0] for role in ROLES}
-    assert got == expect(council_own=403, council_other=403, assigned=403, unassigned=403, conflicted=403, admin=200)
+    assert got == expect(
+        council_own=403, council_other=403, assigned=403, unassigned=403, conflicted=403, admin=200
+    )
 
 
-@pytest.mark.parametrize(("name", "lead", "admin"), [("bids:current-ranking", 302, 302), ("bids:assessors", 200, 200)])
+@pytest.mark.parametrize(
+    ("name", "lead", "admin"), [("bids:current-ranking", 302, 302), ("bids:assessors", 200, 200)]
+)
 def test_programme_pages_without_a_round(client, people, open_round, name, lead, admin):
     bid_at("under_assessment", people, open_round)
     got = {role: status_for(client, role, people, reverse(name))[0] for role in ROLES}
     assert got == expect(
-        council_own=403, council_other=403, assigned=403, unassigned=403, conflicted=403, lead=lead, admin=admin
+        council_own=403,
+        council_other=403,
+        assigned=403,
+        unassigned=403,
+        conflicted=403,
+        lead=lead,
+        admin=admin,
     )
 
 
@@ -156,7 +175,9 @@ def test_automatic_assignment_is_for_the_lead_alone(client, people, open_round):
     bid_at("submitted", people, open_round)
     url = reverse("bids:auto-assign", kwargs={"round_slug": open_round.slug})
     got = {role: status_for(client, role, people, url, "post")[0] for role in ROLES}
-    assert got == expect(council_own=403, council_other=403, assigned=403, unassigned=403, conflicted=403, lead=302)
+    assert got == expect(
+        council_own=403, council_other=403, assigned=403, unassigned=403, conflicted=403, lead=302
+    )
 
 
 def test_a_conflicted_assessor_cannot_reach_the_bid_its_documents_or_scores(client, people, open_round):

@@ -15,6 +15,7 @@ from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.e2e
 
+
 def press_tab_until(page, selector, limit=60):
     """Move focus with the Tab key alone until the element matching `selector` has it."""
     for _ in range(limit):
