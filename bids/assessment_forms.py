@@ -579,9 +579,11 @@ class MoneyField(forms.CharField):
         cleaned = text.replace("£", "").replace(",", "").strip()
         try:
             amount = Decimal(cleaned)
+            # quantize() raises too, for a number too large to hold in pence (1e400).
+            exact = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise forms.ValidationError(f"Enter the {self.name} in pounds, like 60,000") from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            exact = False
+        if not exact:
             raise forms.ValidationError(f"Enter the {self.name} in pounds, like 60,000")
         return amount.quantize(Decimal("0.01"))
 

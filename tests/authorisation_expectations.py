@@ -1,0 +1,209 @@
+"""What every URL answers to each kind of person, by GET and by POST.
+
+tests/test_authorisation_matrix.py walks every URL pattern Django's resolver knows and
+looks each name up here; a name with no row fails the test, so a new view arrives with its
+row. Each row says which scene of the test's world gives the URL its objects (every object
+belongs to Kent County Council, "own"; "other" is a Leeds officer) and, per actor in
+ACTORS order, what GET and an empty POST must answer.
+
+Answers are exact: a status code, or SIGN_IN (302 to the sign-in page), or REDIRECT (302
+anywhere else: back to the bid page with a message, on to the next page), or ADMIN_LOGIN
+(302 to the Django admin's sign-in). A council on another authority's objects and an
+assessor who is unassigned, or assigned but conflicted, must get 404: a 403 would tell them
+the object exists.
+"""
+
+from dataclasses import dataclass, field
+
+ACTORS = (
+    "anonymous",  # not signed in
+    "other",  # a council officer of Leeds, on Kent's objects
+    "own",  # a council officer of Kent, on Kent's own objects
+    "unassigned",  # an assessor not assigned to the bid
+    "conflicted",  # an assessor assigned to the bid who declared a conflict with Kent
+    "assigned",  # an assessor assigned to the bid, and on its interview panel
+    "lead",  # the programme lead
+    "admin",  # an administrator
+)
+
+SIGN_IN = "302 sign-in"
+ADMIN_LOGIN = "302 admin sign-in"
+REDIRECT = "302"
+
+
+@dataclass(frozen=True)
+class Row:
+    """scene: which part of the world the URL's objects come from (see World.scenes).
+    get, post: one answer per actor, in ACTORS order.
+    kwargs: URL keyword -> the scene's key for it, where the scene key is not the keyword.
+    data: the POST's body; empty unless a minimal body reaches a path worth asking about."""
+
+    scene: str
+    get: tuple
+    post: tuple
+    kwargs: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        for method in (self.get, self.post):
+            if len(method) != len(ACTORS):
+                raise ValueError(f"{len(method)} answers for {len(ACTORS)} actors: {method}")
+
+
+def same(answers):
+    return answers, answers
+
+
+def all_(answer):
+    return (answer,) * len(ACTORS)
+
+
+# Shapes that many rows share, in ACTORS order:
+#   (anonymous, other, own, unassigned, conflicted, assigned, lead, admin)
+EVERYONE = all_(200)
+NOT_ALLOWED = all_(405)
+SIGNED_IN = (SIGN_IN, 200, 200, 200, 200, 200, 200, 200)
+ADMIN_ONLY = (SIGN_IN, 403, 403, 403, 403, 403, 403, 200)
+# The council's pages for its bid; officials who can see the bid have their own pages (403).
+COUNCIL_PAGE = (SIGN_IN, 404, 200, 404, 404, 403, 403, 403)
+COUNCIL_REDIRECT = (SIGN_IN, 404, REDIRECT, 404, 404, 403, 403, 403)
+# Everyone who may see the bid: its council, its assessors without a conflict, the programme team.
+BID_READERS = (SIGN_IN, 404, 200, 404, 404, 200, 200, 200)
+# The programme lead's actions on a bid.
+LEAD_ACTION = (SIGN_IN, 404, 403, 404, 404, 403, 200, 403)
+LEAD_REDIRECT = (SIGN_IN, 404, 403, 404, 404, 403, REDIRECT, 403)
+# Programme pages that name no bid: 403 for whoever lacks the permission.
+LEAD_PAGE = (SIGN_IN, 403, 403, 403, 403, 403, 200, 403)
+PROGRAMME_PAGE = (SIGN_IN, 403, 403, 403, 403, 403, 200, 200)
+# Award and report pages: assessors never see awards, and the reports' existence is hidden (404).
+AWARD_READERS = (SIGN_IN, 404, 200, 404, 404, 404, 200, 200)
+COUNCIL_AWARD_ACTION = (SIGN_IN, 404, 200, 404, 404, 404, 403, 403)
+LEAD_AWARD_ACTION = (SIGN_IN, 404, 403, 404, 404, 404, 200, 403)
+PROGRAMME_REPORT = (SIGN_IN, 404, 404, 404, 404, 404, 200, 200)
+
+
+def row(scene, get, post=None, data=None, **kwargs):
+    return Row(scene, get, get if post is None else post, kwargs, data or {})
+
+
+# URL name -> its Row, or a list of Rows to ask it about objects at different stages.
+ROWS = {
+    # Service pages and signing in --------------------------------------------------------
+    "home": row("none", SIGNED_IN),
+    "healthz": row("none", EVERYONE, NOT_ALLOWED),
+    "accessibility": row("none", EVERYONE),
+    "privacy": row("none", EVERYONE),
+    "accounts:sign-in": row("none", (200, *(REDIRECT,) * 7)),
+    "accounts:sign-out": row("none", NOT_ALLOWED, all_(SIGN_IN)),
+    "accounts:password-reset": row("none", EVERYONE),
+    "accounts:password-reset-sent": row("none", EVERYONE),
+    # A valid invitation link stores its token in the session and moves to the form.
+    "accounts:set-password": row("none", all_(REDIRECT)),
+    "accounts:password-set": row("none", EVERYONE),
+    "accounts:users": row("none", ADMIN_ONLY),
+    "accounts:invite-user": row("none", ADMIN_ONLY),
+    # The bid page, one URL for every role ------------------------------------------------
+    "bids:bid": [
+        row("draft", BID_READERS),
+        row("under_assessment", BID_READERS),
+        row("offered", BID_READERS),
+    ],
+    # The council's pages -----------------------------------------------------------------
+    "bids:start": row("none", NOT_ALLOWED, (SIGN_IN, REDIRECT, REDIRECT, 403, 403, 403, 403, 403)),
+    # A bid that can no longer be changed sends its council back to the bid page.
+    "bids:check": [row("draft", COUNCIL_PAGE), row("submitted", COUNCIL_REDIRECT)],
+    "bids:submitted": row("submitted", COUNCIL_PAGE),
+    "bids:withdraw": [row("submitted", COUNCIL_PAGE), row("offered", COUNCIL_REDIRECT)],
+    "bids:copy": row("withdrawn", NOT_ALLOWED, COUNCIL_REDIRECT),
+    "bids:partners": row("draft", COUNCIL_PAGE),
+    "bids:partner-add": row("draft", COUNCIL_PAGE),
+    "bids:partner-change": row("draft", COUNCIL_PAGE, pk="partner"),
+    "bids:partner-remove": row("draft", COUNCIL_PAGE, COUNCIL_REDIRECT, pk="partner"),
+    "bids:documents": row("draft", COUNCIL_PAGE),
+    "bids:document": row("under_assessment", BID_READERS, pk="document"),
+    "bids:document-remove": row("draft", COUNCIL_PAGE, COUNCIL_REDIRECT, pk="document"),
+    "bids:section-complete": row("draft", COUNCIL_PAGE),
+    "bids:section": row("draft", COUNCIL_REDIRECT),
+    "bids:section-page": row("draft", COUNCIL_PAGE),
+    "bids:extensions": row("none", LEAD_PAGE),
+    # Assessors' pages --------------------------------------------------------------------
+    "bids:conflicts": row("none", (SIGN_IN, 403, 403, 200, 200, 200, 200, 403)),
+    # An empty POST saves the assigned assessor's draft scores and comes back to the page.
+    "bids:score": row(
+        "under_assessment",
+        (SIGN_IN, 404, 403, 404, 404, 200, 403, 403),
+        (SIGN_IN, 404, 403, 404, 404, REDIRECT, 403, 403),
+    ),
+    # The programme team's pages ----------------------------------------------------------
+    "bids:current-ranking": row("none", (SIGN_IN, 403, 403, 403, 403, 403, REDIRECT, REDIRECT)),
+    "bids:assessors": row("none", PROGRAMME_PAGE),
+    # Administrators may read the ranking but not shortlist from it.
+    "bids:ranking": row("none", PROGRAMME_PAGE, (SIGN_IN, 403, 403, 403, 403, 403, 200, 403)),
+    "bids:assignments": row("none", PROGRAMME_PAGE),
+    "bids:auto-assign": row("none", NOT_ALLOWED, (SIGN_IN, 403, 403, 403, 403, 403, REDIRECT, 403)),
+    "bids:moderation": row("none", PROGRAMME_PAGE),
+    "bids:eligibility": row("submitted", LEAD_ACTION),
+    "bids:bid-assessors": row("under_assessment", LEAD_ACTION),
+    "bids:unassign": row("under_assessment", NOT_ALLOWED, LEAD_REDIRECT),
+    # Administrators may read the score sheet; a POST sends them back, changing nothing.
+    "bids:moderate": row(
+        "under_assessment",
+        (SIGN_IN, 404, 403, 404, 404, 403, 200, 200),
+        (SIGN_IN, 404, 403, 404, 404, 403, 200, REDIRECT),
+    ),
+    "bids:reopen-scores": row("scored", LEAD_ACTION),
+    "bids:shortlist": row("under_assessment", LEAD_ACTION),
+    "bids:schedule-interview": row("shortlisted", LEAD_ACTION),
+    "bids:reschedule-interview": row("interview_booked", LEAD_ACTION),
+    "bids:cancel-interview": row("interview_booked", LEAD_ACTION),
+    # The lead, and an assessor on the panel without a conflict.
+    "bids:record-interview": row("interview_booked", (SIGN_IN, 404, 403, 404, 404, 200, 200, 403)),
+    "bids:interview-ics": row("interview_booked", BID_READERS),
+    "bids:approve": [
+        row("interviewed", LEAD_ACTION),
+        # An amount too large to hold in pence is an error on the form, not a crash.
+        row("interviewed", LEAD_ACTION, data={"base_amount": "1e400", "supplement_amount": "1e400"}),
+    ],
+    "bids:reject": row("interviewed", LEAD_ACTION),
+    # Awards and trusts -------------------------------------------------------------------
+    "trusts:awards": row("none", PROGRAMME_REPORT),
+    "trusts:award": row("offered", AWARD_READERS),
+    "trusts:award-letter": row("offered", AWARD_READERS),
+    "trusts:accept": [
+        row("offered", COUNCIL_AWARD_ACTION),
+        # Too late: the council is sent back to the award; the lead still may not act for it.
+        row("accepted", (SIGN_IN, 404, REDIRECT, 404, 404, 404, 403, 403)),
+    ],
+    "trusts:decline": row("offered", COUNCIL_AWARD_ACTION),
+    "trusts:withdraw": row("offered", LEAD_AWARD_ACTION),
+    "trusts:record-consultation": row("accepted", COUNCIL_AWARD_ACTION),
+    "trusts:evidence": row("accepted", AWARD_READERS),
+    "trusts:conditions-met": row("accepted", LEAD_AWARD_ACTION),
+    "trusts:record-payment": row("conditions_met", LEAD_AWARD_ACTION),
+    "trusts:trust": row("accepted", AWARD_READERS, pk="trust"),
+    "trusts:budget": row("none", PROGRAMME_REPORT),
+    # Reports -----------------------------------------------------------------------------
+    "trusts:reports": row("none", PROGRAMME_REPORT),
+    "trusts:export-status": row("export", PROGRAMME_REPORT),
+    "trusts:export-download": row("export", PROGRAMME_REPORT),
+}
+
+# The Django admin, as one group: every actor but the administrator is sent to its sign-in
+# on every page below; this is what the administrator gets, (GET, POST), on each. Every
+# model registered with the admin must be listed, so a new one is decided on.
+ADMIN_GROUP = "admin:*"
+ADMIN_SITE = {
+    "admin:index": (200, 200),
+    "admin:accounts_user_changelist": (200, 200),
+    "admin:accounts_outboundemail_changelist": (200, 200),
+    "admin:bids_fundinground_changelist": (200, 200),
+    "admin:trusts_localauthority_changelist": (200, 200),
+    "admin:trusts_servicescope_changelist": (200, 200),
+    "admin:trusts_fundingaward_changelist": (200, 200),
+    "admin:trusts_reportexport_changelist": (200, 200),
+    # Django's groups and django-axes' records are not the administrators' to manage here.
+    "admin:auth_group_changelist": (403, 403),
+    "admin:axes_accessattempt_changelist": (403, 403),
+    "admin:axes_accesslog_changelist": (403, 403),
+    "admin:axes_accessfailurelog_changelist": (403, 403),
+}
