@@ -29,15 +29,20 @@ function show(row, status) {
     return;
   }
   const label = bar ? bar.getAttribute("aria-label").replace(/ progress$/, "") : "report";
-  action.replaceChildren();
+  // Replacing the Refresh link under a keyboard user's focus would drop focus to the top of
+  // the page: it moves to what replaces it instead.
+  const hadFocus = action.contains(document.activeElement);
+  let replacement;
   if (status.state === "done") {
-    action.append(downloadLink(status, label));
+    replacement = downloadLink(status, label);
   } else {
-    const note = document.createElement("span");
-    note.className = "govuk-body-s";
-    note.textContent = status.error || status.state_label;
-    action.append(note);
+    replacement = document.createElement("span");
+    replacement.className = "govuk-body-s";
+    replacement.textContent = status.error || status.state_label;
+    replacement.tabIndex = -1;
   }
+  action.replaceChildren(replacement);
+  if (hadFocus) replacement.focus();
 }
 
 async function follow(row) {

@@ -5,6 +5,7 @@
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -98,3 +99,125 @@ def assert_accessible(page):
     violations = axe_violations(page)
     assert not violations, f"{page.url}:\n" + "\n".join(violations)
     assert not page.errors, f"JavaScript errors on {page.url}: {page.errors}"
+
+
+# Keyboard only --------------------------------------------------------------------------
+
+# What has focus, named as a user would find it, and whether its focus indicator shows.
+# GOV.UK Frontend shows focus with its yellow (#fd0): an outline, a box shadow or a
+# background. Radios and checkboxes hide the input itself and draw the focus ring on the
+# label's ::before, so that is where it is looked for. An outline counts only if it can be
+# seen: GOV.UK's links carry a transparent one for Windows high contrast mode.
+FOCUSED = """selector => {
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) return null;
+    const words = node => (node ? node.textContent : "").replace(/\\s+/g, " ").trim();
+    const name = el.getAttribute("aria-label")
+        || (el.labels && el.labels.length ? words(el.labels[0]) : "")
+        || words(el);
+    const styled = el.matches(".govuk-radios__input, .govuk-checkboxes__input") && el.labels.length
+        ? [el.labels[0], getComputedStyle(el.labels[0], "::before")]
+        : [el, getComputedStyle(el)];
+    const [box, style] = styled;
+    const yellow = "rgb(255, 221, 0)";
+    const transparent = c => c === "transparent" || /^rgba\\(.*,\\s*0\\)$/.test(c);
+    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+        && !transparent(style.outlineColor);
+    const shown = outline || style.boxShadow.includes(yellow) || style.backgroundColor === yellow;
+    const rect = box.getBoundingClientRect();
+    return {
+        tag: el.tagName.toLowerCase(),
+        type: el.type || "",
+        id: el.id,
+        name,
+        value: "value" in el ? String(el.value) : "",
+        checked: Boolean(el.checked),
+        matches: selector ? el.matches(selector) : true,
+        visible: shown && rect.width > 1 && rect.height > 1,
+    };
+}"""
+
+
+def focused(page, selector=None):
+    """The element with focus (see FOCUSED), or None when focus is on no element."""
+    return page.evaluate(FOCUSED, selector)
+
+
+def _named(element, name):
+    if name is None:
+        return True
+    if hasattr(name, "search"):
+        return bool(name.search(element["name"]))
+    return element["name"] == name
+
+
+def assert_focus_visible(page, after="Tab", selector=None):
+    element = focused(page, selector)
+    assert element is not None, f"{after} took focus off the page at {page.url}"
+    assert element["visible"], f"Focus is not visible on {element} at {page.url} after {after}"
+    return element
+
+
+def tab_to(page, name=None, selector=None, backwards=False, limit=120):
+    """Press Tab (or Shift+Tab) until the element called `name` (a string, matched exactly,
+    or a compiled pattern) and matching `selector` has focus. After every press, focus must
+    be on an element of the page and must be visible."""
+    key = "Shift+Tab" if backwards else "Tab"
+    for _ in range(limit):
+        page.keyboard.press(key)
+        element = assert_focus_visible(page, key, selector)
+        if element["matches"] and _named(element, name):
+            return element
+    raise AssertionError(f"{key} never reached {name or ''} {selector or ''} on {page.url}")
+
+
+def type_into(page, name, text, selector=None, replace=False):
+    """Tab to a field and type, as a user would; `replace` first selects what is there."""
+    tab_to(page, name, selector)
+    if replace:
+        page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+
+
+def choose(page, label, group, backwards=False):
+    """Tab into the radio group named `group` (its inputs' name) and move with the arrow
+    keys to the option labelled `label`, which the arrow selects (Space when focus arrives
+    on it unselected)."""
+    element = tab_to(page, selector=f'input[type=radio][name="{group}"]', backwards=backwards)
+    for _ in range(12):
+        if _named(element, label):
+            if not element["checked"]:
+                page.keyboard.press("Space")
+            assert focused(page)["checked"], f"{label} is not selected"
+            return
+        page.keyboard.press("ArrowDown")
+        element = assert_focus_visible(page, "ArrowDown")
+    raise AssertionError(f"The arrow keys never reached {label} in {group}")
+
+
+def tick(page, label):
+    """Tab to the checkbox labelled `label` and tick it with Space."""
+    element = tab_to(page, label, "input[type=checkbox]")
+    assert not element["checked"], f"{label} was already ticked"
+    page.keyboard.press("Space")
+    assert focused(page)["checked"], f"Space did not tick {label}"
+
+
+def press_on(page, name, selector="a, button", backwards=False, key="Enter"):
+    """Tab to a link or button and press Enter on it, waiting for the page it leads to."""
+    tab_to(page, name, selector, backwards=backwards)
+    with page.expect_navigation():
+        page.keyboard.press(key)
+    page.wait_for_load_state()
+
+
+def sign_in_with_keyboard(page, email, password=PASSWORD):
+    """On the sign-in page: type the email address and password, then press Continue."""
+    type_into(page, "Email address", email)
+    type_into(page, "Password", password)
+    press_on(page, "Continue", "button")
+
+
+def sign_out_with_keyboard(page):
+    # The service navigation is above the main content, where focus usually is by now.
+    press_on(page, re.compile("^Sign out"), "button", backwards=True)
