@@ -1,7 +1,17 @@
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import OutboundEmail, User
+
+
+class AuthorityAutocomplete(AutocompleteSelect):
+    """Django's autocomplete looks up the posted value to show it again when the form has
+    errors; a value that is not an id ("abc", " ") would crash that page, so it is left out."""
+
+    def optgroups(self, name, value, attr=None):
+        ids = [v for v in value if str(v).isascii() and str(v).isdigit() and len(str(v)) <= 18]
+        return super().optgroups(name, ids, attr)
 
 
 @admin.register(User)
@@ -18,6 +28,11 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [(None, {"fields": ["email", "full_name", "role", "local_authority", "region"]})]
     readonly_fields = ["last_login", "date_joined", "invited_by"]
     filter_horizontal = []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "local_authority":
+            kwargs["widget"] = AuthorityAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:

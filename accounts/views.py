@@ -66,7 +66,9 @@ def users(request):
 
 @permission_required("accounts.manage_users")
 def invite_user(request):
-    form = InviteUserForm(request.POST or None, invited_by=request.user)
+    # An empty POST is still a submission, so it is told what is missing.
+    posted = request.POST if request.method == "POST" else None
+    form = InviteUserForm(posted, invited_by=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         messages.success(request, f"Invitation sent to {user.email}")

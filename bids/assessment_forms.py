@@ -15,6 +15,7 @@ from accounts.models import Role, User
 from trusts.models import LocalAuthority
 
 from . import assignment, interviews
+from .forms import ModelIdsField
 from .models import ConflictOfInterest, Criterion, Recommendation
 from .rounds import LONDON
 
@@ -368,8 +369,10 @@ def duration_label(minutes):
 
 
 def _number(text):
+    """A part of a date or time as a number, or None. isdecimal(), not isdigit(): "²" is a
+    digit int() cannot read. No part needs more than 4 digits; more overflow datetime."""
     text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isdecimal() and len(text) <= 4 else None
 
 
 class InterviewForm(StateForm):
@@ -404,7 +407,7 @@ class InterviewForm(StateForm):
             "invalid": "Enter the video call link as a web address, like https://meet.example.com/ctp"
         },
     )
-    panel = forms.ModelMultipleChoiceField(
+    panel = ModelIdsField(
         queryset=User.objects.none(),
         label="Who is on the interview panel?",
         help_text="Programme leads and the bid's own assessors. Officials with a conflict of interest with "

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.middleware.SubmittedTextMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -133,7 +134,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # If Redis is down, a web request gives up on queueing within a second or so: the email
 # outbox (accounts/mail.py) keeps the message and the periodic drain sends it later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": 3600,
+    # A task whose whole worker is lost (its host gone, not just one pool process: that is
+    # requeued at once) goes back to the queue once it has been unacknowledged this long.
+    # Keep it above the longest task plus the longest retry countdown (two minutes).
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     "socket_connect_timeout": 1,
     "max_retries": 1,
     "interval_start": 0,

@@ -126,18 +126,19 @@ class DateField(forms.MultiValueField):
         if missing:
             self.widget.error_parts = tuple(missing)
             raise ValidationError(f"{capital} must include a {' and '.join(missing)}", code="incomplete")
-        if not all(part.isdigit() for part in parts):
+        # isdecimal(), not isdigit(): "²" is a digit, but not one int() can read.
+        if not all(part.isdecimal() for part in parts):
             self.widget.error_parts = tuple(
-                name for name, part in zip(DateInputWidget.parts, parts, strict=True) if not part.isdigit()
+                name for name, part in zip(DateInputWidget.parts, parts, strict=True) if not part.isdecimal()
             )
             raise ValidationError(f"{capital} must be a real date", code="invalid")
-        day, month, year = (int(part) for part in parts)
         if len(parts[2]) != 4:
             self.widget.error_parts = ("year",)
             raise ValidationError("Year must include 4 numbers", code="invalid")
         try:
+            day, month, year = (int(part) for part in parts)
             value = date(year, month, day)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:  # a day of 99999999999999999999 overflows
             self.widget.error_parts = DateInputWidget.parts
             raise ValidationError(f"{capital} must be a real date", code="invalid") from error
         if self.not_in_future and value > timezone.localdate():
@@ -305,8 +306,11 @@ class ConsultationForm(forms.Form):
 
     def clean_people_reached(self):
         raw = self.cleaned_data["people_reached"].strip().replace(",", "")
-        if not raw.isdigit():
+        if not raw.isdecimal():  # not isdigit(): "²" is a digit int() cannot read
             raise ValidationError("The number of people reached must be a whole number, like 40")
+        raw = raw.lstrip("0") or "0"
+        if len(raw) > len(str(MAX_PEOPLE)):  # before int(), which refuses 4,300 digits and more
+            raise ValidationError(f"The number of people reached must be {MAX_PEOPLE:,} or fewer")
         number = int(raw)
         if number < 1:
             raise ValidationError("The number of people reached must be 1 or more")

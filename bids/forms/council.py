@@ -24,6 +24,7 @@ from trusts.models import ServiceScope
 from .. import documents
 from ..drafting import PARTNER_FIELDS, core_sector_message, missing_core_sectors
 from ..models import DeliverySetting, Focus, GovernanceModel, Section, Sector
+from . import ModelIdsField
 from .layout import Reveal, money
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -82,6 +83,9 @@ class GovForm(forms.Form):
             field.widget.attrs.pop("maxlength", None)
 
 
+MAX_VERSION = 2**31 - 1  # the largest BidSection.version the database holds
+
+
 class VersionedForm(GovForm):
     """Carries the section version the page was loaded at, to refuse overwriting a colleague."""
 
@@ -89,11 +93,13 @@ class VersionedForm(GovForm):
 
     @property
     def loaded_version(self):
-        # A missing or tampered version counts as out of date, so the save is checked.
+        # A missing or tampered version counts as out of date, so the save is checked. So does
+        # one no section can have reached (SQLite cannot even compare a number past 2**63).
         try:
-            return int(self.data.get("version", ""))
+            version = int(self.data.get("version", ""))
         except (TypeError, ValueError):
             return -1
+        return version if 0 <= version <= MAX_VERSION else -1
 
     def clean(self):
         cleaned = super().clean()
@@ -333,14 +339,15 @@ class VisionForm(SectionPage):
 # 3. Services in scope ------------------------------------------------------------------
 
 
-class ScopeChoiceField(forms.ModelMultipleChoiceField):
+class ScopeChoiceField(ModelIdsField):
     """Only allowed scopes are offered; a posted excluded scope is refused by name, with why."""
 
     def _check_values(self, value):
         try:
             return super()._check_values(value)
         except ValidationError:
-            keys = [str(v) for v in value if str(v).isdigit()]
+            # Only what int() reads ("²" passes isdigit(), not isdecimal()) and a database id fits.
+            keys = [str(v) for v in value if str(v).isdecimal() and len(str(v)) <= 18]
             excluded = ServiceScope.objects.filter(pk__in=keys, allowed=False).first()
             if excluded:
                 raise ValidationError(
@@ -501,9 +508,10 @@ class PopulationForm(SectionPage):
         raw = (self.cleaned_data.get("population_covered") or "").strip().replace(",", "").replace(" ", "")
         if not raw:
             return None
-        if raw.startswith("-") and raw[1:].isdigit():
+        # isdecimal(), not isdigit(): "²" is a digit, but not one int() can read.
+        if raw.startswith("-") and raw[1:].isdecimal():
             raise ValidationError("The number of children and young people must be 1 or more")
-        if not raw.isdigit():
+        if not raw.isdecimal():
             raise ValidationError(
                 "Enter the number of children and young people as a whole number, like 45000"
             )

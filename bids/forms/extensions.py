@@ -13,6 +13,12 @@ from ..rounds import LONDON
 REASON_LIMIT = 1000
 
 
+def _digits(text):
+    """A date or time part int() can read (isdecimal(), not isdigit(): "²" is a digit int()
+    cannot read), of at most 4 digits: a longer one overflows datetime."""
+    return text.isdecimal() and len(text) <= 4
+
+
 class ExtensionForm(forms.Form):
     """A new closing date and time, in London time, for one authority.
 
@@ -60,7 +66,7 @@ class ExtensionForm(forms.Form):
         elif not all(parts.values()):
             missing = " and ".join(name for name, value in parts.items() if not value)
             self.add_error("day", f"The new closing date must include a {missing}")
-        elif not all(value.isdigit() for value in parts.values()) or len(parts["year"]) != 4:
+        elif not all(_digits(value) for value in parts.values()) or len(parts["year"]) != 4:
             self.add_error("day", "The new closing date must be a real date, like 7 4 2003")
         else:
             try:
@@ -71,7 +77,7 @@ class ExtensionForm(forms.Form):
         at = None
         if not hour and not minute:
             self.add_error("hour", "Enter the new closing time")
-        elif not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        elif not (_digits(hour) and _digits(minute) and int(hour) < 24 and int(minute) < 60):
             self.add_error(
                 "hour", "The new closing time must be a real time on the 24-hour clock, like 17 00"
             )

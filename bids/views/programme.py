@@ -275,7 +275,9 @@ def bid_assessors(request, bid):
 def unassign(request, bid, assessor_pk):
     form = StateForm(request.POST, bid=bid)
     form.is_valid()
-    assigned = bid.assignments.filter(assessor_id=assessor_pk).select_related("assessor").first()
+    # assessor__pk, not assessor_id: a lookup on the user's own id treats an id past the
+    # database's largest (which SQLite cannot even compare) as matching nothing.
+    assigned = bid.assignments.filter(assessor__pk=assessor_pk).select_related("assessor").first()
     if assigned is None:
         raise Http404
     try:
@@ -464,8 +466,9 @@ def ranking(request, round_slug):
 
 def _posted_selectable(request, funding_round):
     """The bids the form may name: this round's, under assessment when the page was drawn.
-    A bid that has moved on since is still accepted here, and the workflow reports it."""
-    posted = [int(pk) for pk in request.POST.getlist("bids") if pk.isdigit()]
+    A bid that has moved on since is still accepted here, and the workflow reports it.
+    Only what int() reads counts ("²" passes isdigit(), not isdecimal()), at a database id's size."""
+    posted = [int(pk) for pk in request.POST.getlist("bids") if pk.isdecimal() and len(pk) <= 18]
     return list(funding_round.bids.filter(pk__in=posted).values_list("pk", flat=True))
 
 

@@ -71,6 +71,11 @@ def error_items(form=None, forms=None):
         first = fields[0].auto_id if fields else "main-content"
         for error in each.non_field_errors():
             items.append((first, error))
+        # A hidden field (the state or version the page was drawn at) has no message of its
+        # own on the page: without this a tampered one would leave the form refused in silence.
+        for hidden in each.hidden_fields():
+            for error in hidden.errors:
+                items.append((first, error))
         for field in fields:
             for error in field.errors:
                 items.append((error_anchor(field), error))

@@ -19,7 +19,7 @@ from ..forms import AcceptForm, ConditionsMetForm, ConsultationForm, PaymentForm
 from ..letters import award_letter, letter_filename
 from ..models import AwardState, Trust
 from ..queries import awards_for, consultation_progress
-from .access import get_award
+from .access import get_award, posted, posted_files
 
 
 def award_url(award):
@@ -113,7 +113,7 @@ def accept(request, pk):
     refused = _guarded(request, award, "trusts.respond_to_award", "accept")
     if refused:
         return refused
-    form = AcceptForm(request.POST or None, award=award, initial={"seen_state": award.state})
+    form = AcceptForm(posted(request), award=award, initial={"seen_state": award.state})
     if request.method == "POST" and form.is_valid():
         accepted = _apply(form, lambda: awards.accept(award, request.user, expected_state=_seen(form, award)))
         if accepted:
@@ -144,7 +144,7 @@ def decline(request, pk):
     refused = _guarded(request, award, "trusts.respond_to_award", "decline")
     if refused:
         return refused
-    form = decline_form(request.POST or None, award=award)
+    form = decline_form(posted(request), award=award)
     if request.method == "POST" and form.is_valid():
         declined = _apply(
             form,
@@ -176,7 +176,7 @@ def conditions_met(request, pk):
     refused = _guarded(request, award, "trusts.manage_awards", "mark_conditions_met")
     if refused:
         return refused
-    form = ConditionsMetForm(request.POST or None, initial={"seen_state": award.state})
+    form = ConditionsMetForm(posted(request), initial={"seen_state": award.state})
     error_list = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -215,7 +215,7 @@ def record_payment(request, pk):
     refused = _guarded(request, award, "trusts.manage_awards", "record_payment")
     if refused:
         return refused
-    form = PaymentForm(request.POST or None, award=award, initial={"seen_state": award.state})
+    form = PaymentForm(posted(request), award=award, initial={"seen_state": award.state})
     if request.method == "POST" and form.is_valid():
         paid = _apply(
             form,
@@ -253,7 +253,7 @@ def withdraw(request, pk):
     refused = _guarded(request, award, "trusts.manage_awards", "withdraw")
     if refused:
         return refused
-    form = withdraw_form(request.POST or None, award=award)
+    form = withdraw_form(posted(request), award=award)
     if request.method == "POST" and form.is_valid():
         withdrawn = _apply(
             form,
@@ -287,7 +287,7 @@ def record_consultation(request, pk):
             messages.info(request, _not_recordable(award))
             return redirect(award_url(award))
         raise PermissionDenied
-    form = ConsultationForm(request.POST or None, request.FILES or None)
+    form = ConsultationForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         activity = _apply(
             form,

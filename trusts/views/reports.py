@@ -14,7 +14,7 @@ from .. import exports
 from ..forms import ReportForm
 from ..models import ExportState, ReportExport
 from ..tasks import queue_export
-from .access import programme_page
+from .access import posted, programme_page
 
 RECENT_EXPORTS = 20
 TAG_CLASSES = {
@@ -76,7 +76,7 @@ def send_now(fmt, funding_round):
 
 @programme_page("trusts.export_reports")
 def reports(request):
-    form = ReportForm(request.POST or None)
+    form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         fmt = form.cleaned_data["format"]
         funding_round = form.cleaned_data["funding_round"]
