@@ -9,8 +9,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
+from config.fsm import ConcurrentTransitionModel
 from trusts.models import MONEY
 
 USER = settings.AUTH_USER_MODEL
@@ -165,7 +166,7 @@ class GovernanceModel(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Bid(ConcurrentTransitionMixin, models.Model):
+class Bid(ConcurrentTransitionModel, models.Model):
     """A local authority's expression of interest in running a pilot trust."""
 
     funding_round = models.ForeignKey(FundingRound, on_delete=models.PROTECT, related_name="bids")

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
+
+from config.fsm import ConcurrentTransitionModel
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -109,7 +111,7 @@ class AwardState(models.TextChoices):
 WITHDRAWABLE_AWARD_STATES = [AwardState.OFFERED, AwardState.ACCEPTED]
 
 
-class FundingAward(ConcurrentTransitionMixin, models.Model):
+class FundingAward(ConcurrentTransitionModel, models.Model):
     """Money offered to an approved bid: the round's base award plus any supplement.
 
     State changes only through trusts/awards.py.

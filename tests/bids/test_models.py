@@ -49,3 +49,26 @@ def test_state_cannot_be_written_directly(open_round, kent_user):
     bid = factories.draft_bid(open_round, "KEN", kent_user)
     with pytest.raises(AttributeError):
         bid.state = BidState.APPROVED
+
+
+def test_reloading_a_bid_never_unprotects_the_state_of_other_bids(kent_user, open_round, monkeypatch):
+    """django-fsm's own reload switches protection off on the shared field while it runs,
+    so another thread's bid could be written directly, or fail, in that moment."""
+    from django.db import models
+
+    bid = factories.draft_bid(open_round, "KEN", kent_user)
+    state_field = Bid._meta.get_field("state")
+    seen = []
+    reload = models.Model.refresh_from_db
+
+    def watching(self, *args, **kwargs):
+        seen.append(state_field.protected)
+        return reload(self, *args, **kwargs)
+
+    monkeypatch.setattr(models.Model, "refresh_from_db", watching)
+    Bid.objects.filter(pk=bid.pk).update(state=BidState.SUBMITTED)
+    bid.refresh_from_db()
+    assert seen == [True] and state_field.protected
+    assert bid.state == BidState.SUBMITTED
+    with pytest.raises(AttributeError, match="Direct state modification"):
+        bid.state = BidState.DRAFT
