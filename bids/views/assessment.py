@@ -11,7 +11,9 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 
@@ -30,6 +32,8 @@ from ..models import (
     Partner,
 )
 from ..queries import bids_for, timeline_for
+
+ASSESSOR_PAGE_SIZE = 50
 
 
 def bid_view(permission):
@@ -69,17 +73,28 @@ def document_url(bid, document):
 
 
 def home(request):
+    from .programme import _pagination
+
     own = Assessment.objects.filter(bid=OuterRef("pk"), assessor=request.user)
+    # Newest round first, a page at a time: an assessor builds up hundreds of bids over
+    # the years, and the ones to score now are in the latest round.
     bids = (
         bids_for(request.user)
         .select_related("funding_round", "authority")
         .annotate(score_state=Subquery(own.values("state")[:1]))
-        .order_by("funding_round__closes_at", "authority__name")
+        .order_by("-funding_round__closes_at", "authority__name", "pk")
     )
+    page = Paginator(bids, ASSESSOR_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "bids/assessment/home.html",
-        {"page_title": "Bids to assess", "bids": bids, "panels": interview_panels(request.user)},
+        {
+            "page_title": "Bids to assess",
+            "bids": page.object_list,
+            "page": page,
+            "pages": _pagination(page, QueryDict(mutable=True)),
+            "panels": interview_panels(request.user),
+        },
     )
 
 

@@ -72,3 +72,19 @@ def test_users_page_query_count_is_flat(client_for, admin_user):
     for code in AUTHORITIES[1:]:
         factories.user(Role.COUNCIL, code)
     assert count_queries(client, "/users") == one
+
+
+def test_assessor_home_shows_the_newest_round_first_a_page_at_a_time(client_for, assessor, monkeypatch):
+    from bids.views import assessment
+
+    monkeypatch.setattr(assessment, "ASSESSOR_PAGE_SIZE", 2)
+    older, newer = factories.open_round(days_left=5), factories.open_round(days_left=20)
+    factories.assign(factories.submitted_bid(older, "BST"), assessor)
+    for code in ("CMD", "DUR"):
+        factories.assign(factories.submitted_bid(newer, code), assessor)
+    client = client_for(assessor)
+    first = client.get("/").content.decode()
+    assert "3 bids assigned to you, showing 1 to 2" in first
+    assert "Camden" in first and "Durham" in first and "Bristol" not in first
+    second = client.get("/?page=2").content.decode()
+    assert "Bristol" in second and "Camden" not in second
