@@ -6,15 +6,21 @@ interviews.py, decisions.py or workflow.py) and render. A WorkflowError's senten
 the error summary, and what the official typed stays on the page.
 """
 
+import sys
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_required
+from config.templatetags.service import STATE_TAG_COLOURS, money, percent
+from trusts.models import AuthorityKind, Region
 
 from .. import assignment, deadlines, decisions, drafting, interviews, moderation, scoring, workflow
 from ..assessment_forms import (
@@ -31,7 +37,7 @@ from ..assessment_forms import (
     StateForm,
 )
 from ..filters import SORTS, RankingFilter, ranking_queryset
-from ..models import Assessment, BidState, ConflictOfInterest, FundingRound, Interview
+from ..models import Assessment, BidState, ConflictOfInterest, Focus, FundingRound, Interview
 from ..queries import current_round
 from .assessment import bid_url, bid_view, posted
 
@@ -421,10 +427,9 @@ def current_ranking(request):
 def ranking(request, round_slug):
     funding_round = _round(round_slug)
     filters = RankingFilter(request.GET or None, queryset=ranking_queryset(funding_round))
-    page = Paginator(filters.qs, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
+    page = _ranking_page(filters.qs, request.GET.get("page"))
     can_shortlist = request.user.has_perm("bids.manage_assessment")
-    selectable = [bid.pk for bid in rows if bid.state == BidState.UNDER_ASSESSMENT]
+    selectable = [bid["pk"] for bid in page.object_list if bid["state"] == BidState.UNDER_ASSESSMENT]
     bulk = BulkShortlistForm(selectable=selectable)
     if request.method == "POST":
         if not can_shortlist:
@@ -436,6 +441,7 @@ def ranking(request, round_slug):
         selected = set(request.POST.getlist("bids"))
     else:
         selected = set()
+    rows = _ranking_rows(page, set(selectable), selected)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -462,6 +468,77 @@ def ranking(request, round_slug):
             ],
         },
     )
+
+
+# What the ranking table shows of each bid, read as plain values: model instances with
+# every column of the bid, its authority and round cost more than the query.
+RANKING_COLUMNS = (
+    "pk",
+    "reference",
+    "state",
+    "focus",
+    "authority__name",
+    "authority__kind",
+    "authority__region",
+    "requested_total",
+    "effective_score",
+    "moderated_score",
+    "flagged",
+)
+STATE_LABELS = dict(BidState.choices)
+FOCUS_LABELS = dict(Focus.choices)
+REGION_LABELS = dict(Region.choices)
+KIND_LABELS = dict(AuthorityKind.choices)
+REFERENCE_PLACEHOLDER = "CTPREFERENCEPLACEHOLDER"
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted in a path
+# The furthest page whose OFFSET PostgreSQL's bigint holds; past it, the count decides.
+LAST_PAGE_TRIED = sys.maxsize // RANKING_PAGE_SIZE
+
+
+def _ranking_page(bids, number):
+    """The page of the ranking `Paginator.get_page` would give, from one query: each row
+    carries the number of bids matching (COUNT(*) OVER (), counted before LIMIT), so there
+    is no separate count. Only a page past the end (or below 1) needs the count first, to
+    fall back to the last page as get_page does."""
+    rows = bids.annotate(matching=Window(Count("pk"))).values(*RANKING_COLUMNS, "matching")
+    paginator = Paginator(rows, RANKING_PAGE_SIZE)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1
+    if 1 <= wanted <= LAST_PAGE_TRIED:
+        start = (wanted - 1) * RANKING_PAGE_SIZE
+        found = list(rows[start : start + RANKING_PAGE_SIZE])
+        if found or wanted == 1:
+            paginator.count = found[0]["matching"] if found else 0  # instead of its count query
+            return paginator._get_page(found, wanted, paginator)
+    return paginator.get_page(paginator.num_pages)
+
+
+def _ranking_rows(page, selectable, selected):
+    """The table's rows with their labels, link and figures worked out here rather than by
+    tags and filters in the template's loop."""
+    href = reverse("bids:bid", kwargs={"reference": REFERENCE_PLACEHOLDER})
+    rows = []
+    for rank, bid in enumerate(page.object_list, start=page.start_index()):
+        state = bid["state"]
+        rows.append(
+            {
+                **bid,
+                "rank": rank,
+                "href": href.replace(REFERENCE_PLACEHOLDER, quote(bid["reference"], safe=URL_SAFE)),
+                "kind_label": KIND_LABELS.get(bid["authority__kind"], bid["authority__kind"]).lower(),
+                "region_label": REGION_LABELS.get(bid["authority__region"], bid["authority__region"]),
+                "focus_label": FOCUS_LABELS.get(bid["focus"], bid["focus"]) or "No focus given",
+                "state_label": STATE_LABELS.get(state, state),
+                "state_colour": STATE_TAG_COLOURS.get(state, ""),
+                "requested": money(bid["requested_total"]),
+                "score": percent(bid["effective_score"]),
+                "selectable": bid["pk"] in selectable,
+                "checked": str(bid["pk"]) in selected,
+            }
+        )
+    return rows
 
 
 def _posted_selectable(request, funding_round):
