@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.utils import timezone
 
 from .awards import COMMITTED_STATES
@@ -583,11 +584,12 @@ def run_export(pk, now=None):
         state=ExportState.RUNNING,
         rows_total=row_count(export.format, export.funding_round),
         rows_written=0,
+        progressed_at=timezone.now(),
         error="",
     )
 
     def progress(written):
-        ReportExport.objects.filter(pk=pk).update(rows_written=written)
+        ReportExport.objects.filter(pk=pk).update(rows_written=written, progressed_at=timezone.now())
 
     with tempfile.TemporaryFile() as scratch:
         written = build(export.format, export.funding_round, scratch, progress)
@@ -630,8 +632,12 @@ def remove_expired(now=None):
 
 
 def stalled(now=None, minutes=15):
-    """Exports still queued long after they were asked for: the broker lost or never got them."""
-    now = now or timezone.now()
+    """Exports the broker lost: still queued long after they were asked for, or building but
+    with no row written for as long (the worker went, and its message with it when Redis
+    restarted). A builder writes its progress every few hundred rows, so a live one is never
+    this quiet; building again is safe, since an export is rebuilt from scratch."""
+    cutoff = (now or timezone.now()) - timedelta(minutes=minutes)
     return ReportExport.objects.filter(
-        state=ExportState.QUEUED, requested_at__lte=now - timedelta(minutes=minutes)
+        Q(state=ExportState.QUEUED, requested_at__lte=cutoff)
+        | Q(state=ExportState.RUNNING, progressed_at__lte=cutoff)
     ).values_list("pk", flat=True)

@@ -296,6 +296,8 @@ class ReportExport(models.Model):
     state = models.CharField(max_length=10, choices=ExportState.choices, default=ExportState.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
+    # When a worker last wrote rows: a running export that stops moving was lost with its worker.
+    progressed_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=export_path, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -330,6 +330,43 @@ def test_remove_expired_leaves_current_exports_and_requeues_lost_ones(admin_user
     assert lost.state == ExportState.DONE
 
 
+def test_a_building_export_that_stops_moving_is_built_again(admin_user, three_awards):
+    """Its worker went, and with Redis restarted its message too: nothing would finish it."""
+    long_ago = timezone.now() - timedelta(minutes=20)
+    lost = ReportExport.objects.create(
+        format="csv",
+        requested_by=admin_user,
+        state=ExportState.RUNNING,
+        rows_total=3,
+        rows_written=1,
+        requested_at=long_ago,
+        progressed_at=long_ago,
+    )
+    moving = ReportExport.objects.create(
+        format="csv",
+        requested_by=admin_user,
+        state=ExportState.RUNNING,
+        rows_total=3,
+        rows_written=1,
+        requested_at=long_ago,
+        progressed_at=timezone.now() - timedelta(minutes=2),
+    )
+    assert list(exports.stalled()) == [lost.pk]
+    tasks.remove_expired_exports.delay().get()
+    lost.refresh_from_db()
+    moving.refresh_from_db()
+    assert (lost.state, lost.rows_written) == (ExportState.DONE, 3)
+    assert moving.state == ExportState.RUNNING
+
+
+def test_building_records_when_it_last_wrote_rows(admin_user, three_awards):
+    export = ReportExport.objects.create(format="csv", requested_by=admin_user)
+    before = timezone.now()
+    exports.run_export(export.pk)
+    export.refresh_from_db()
+    assert export.state == ExportState.DONE and export.progressed_at >= before
+
+
 def test_an_export_not_ready_yet_sends_you_back_to_the_list(client_for, admin_user):
     export = ReportExport.objects.create(format="csv", requested_by=admin_user)
     response = client_for(admin_user).get(
