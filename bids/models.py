@@ -11,8 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from config.fsm import ConcurrentTransitionModel
-from trusts.models import MONEY
+from trusts.models import MONEY, ConcurrentTransitionModel
 
 USER = settings.AUTH_USER_MODEL
 
