@@ -7,7 +7,6 @@ the error summary, and what the official typed stays on the page.
 """
 
 import sys
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -15,7 +14,6 @@ from django.db.models import Count, Q, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_required
@@ -489,8 +487,6 @@ STATE_LABELS = dict(BidState.choices)
 FOCUS_LABELS = dict(Focus.choices)
 REGION_LABELS = dict(Region.choices)
 KIND_LABELS = dict(AuthorityKind.choices)
-REFERENCE_PLACEHOLDER = "CTPREFERENCEPLACEHOLDER"
-URL_SAFE = RFC3986_SUBDELIMS + "/~:@"  # what reverse() leaves unquoted in a path
 # The furthest page whose OFFSET PostgreSQL's bigint holds; past it, the count decides.
 LAST_PAGE_TRIED = sys.maxsize // RANKING_PAGE_SIZE
 
@@ -518,7 +514,6 @@ def _ranking_page(bids, number):
 def _ranking_rows(page, selectable, selected):
     """The table's rows with their labels, link and figures worked out here rather than by
     tags and filters in the template's loop."""
-    href = reverse("bids:bid", kwargs={"reference": REFERENCE_PLACEHOLDER})
     rows = []
     for rank, bid in enumerate(page.object_list, start=page.start_index()):
         state = bid["state"]
@@ -526,7 +521,7 @@ def _ranking_rows(page, selectable, selected):
             {
                 **bid,
                 "rank": rank,
-                "href": href.replace(REFERENCE_PLACEHOLDER, quote(bid["reference"], safe=URL_SAFE)),
+                "href": reverse("bids:bid", kwargs={"reference": bid["reference"]}),
                 "kind_label": KIND_LABELS.get(bid["authority__kind"], bid["authority__kind"]).lower(),
                 "region_label": REGION_LABELS.get(bid["authority__region"], bid["authority__region"]),
                 "focus_label": FOCUS_LABELS.get(bid["focus"], bid["focus"]) or "No focus given",
