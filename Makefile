@@ -25,14 +25,18 @@ run: install
 	DEBUG=true $(PY) manage.py seed_demo
 	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Both cores: pytest-xdist runs the suite in two processes, each with its own test database.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
+# The house rules (docs/architecture.md): ruff (with PLC0415), the layer order and no cycles
+# (import-linter, .importlinter), every model change migrated, and bandit.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -r accounts bids trusts config -x '*/migrations/*' --severity-level high
+	$(VENV)/bin/bandit -q -r core reference accounts bids trusts config -x '*/migrations/*' --severity-level high
 
 # The production shape on one machine: gunicorn, a Celery worker and Celery beat against
 # DATABASE_URL and REDIS_URL, static files through whitenoise, DEBUG off.

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from trusts.models import LocalAuthority
+from reference.models import LocalAuthority
 
 from .mail import queue_email
 from .models import Role

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from trusts.models import Region
+from reference.models import Region
 
 
 class Role(models.TextChoices):
@@ -47,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(max_length=150)
     role = models.CharField(max_length=16, choices=Role.choices)
     local_authority = models.ForeignKey(
-        "trusts.LocalAuthority",
+        "reference.LocalAuthority",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -29,16 +29,13 @@ is_official = is_assessor | is_lead | is_admin
 
 rules.add_perm("accounts.manage_users", is_admin)
 
-# The Django admin asks model permissions; administrators hold them through rules.
+# The Django admin asks model permissions; administrators hold them through rules. Each app
+# grants its own; reference data sits below accounts, so its grants are made here.
 for model in ["user", "outboundemail"]:
     for action in ["view", "add", "change"]:
         rules.add_perm(f"accounts.{action}_{model}", is_admin)
 for model in ["localauthority", "servicescope"]:
     for action in ["view", "add", "change", "delete"]:
-        rules.add_perm(f"trusts.{action}_{model}", is_admin)
-for model in ["fundinground", "criterion"]:
-    for action in ["view", "add", "change", "delete"]:
-        rules.add_perm(f"bids.{action}_{model}", is_admin)
+        rules.add_perm(f"reference.{action}_{model}", is_admin)
 rules.add_perm("accounts", is_admin)
-rules.add_perm("trusts", is_admin)
-rules.add_perm("bids", is_admin)
+rules.add_perm("reference", is_admin)

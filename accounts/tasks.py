@@ -1,13 +1,13 @@
 from celery import shared_task
 
-from . import mail
+from . import outbox
 
 
 @shared_task(acks_late=True)
 def send_email(pk):
-    return mail.deliver(pk)
+    return outbox.deliver(pk)
 
 
 @shared_task
 def drain_outbox():
-    return mail.drain()
+    return outbox.drain()

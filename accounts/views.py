@@ -1,28 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 
 from .decorators import permission_required
 from .forms import InviteUserForm, PasswordResetForm, SetPasswordForm, SignInForm
-from .models import Role, User
-
-
-@login_required
-def home(request):
-    """Each role lands on a page made for it."""
-    from bids.views import assessment as assessment_views
-    from bids.views import council as council_views
-    from bids.views import programme as programme_views
-
-    homes = {
-        Role.COUNCIL: council_views.home,
-        Role.ASSESSOR: assessment_views.home,
-        Role.LEAD: programme_views.pipeline,
-        Role.ADMIN: programme_views.admin_home,
-    }
-    return homes[request.user.role](request)
+from .models import User
 
 
 class SignInView(auth_views.LoginView):

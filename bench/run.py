@@ -27,6 +27,10 @@ import urllib.request
 from datetime import datetime
 from pathlib import Path
 
+import django
+import psycopg2
+import redis
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 OUT = BENCH / "out"
@@ -119,8 +123,6 @@ def ensure_wrk():
 
 
 def recreate_database():
-    import psycopg2
-
     connection = psycopg2.connect(f"{POSTGRES}/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
@@ -137,8 +139,6 @@ def recreate_database():
 
 
 def flush_redis():
-    import redis
-
     client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
     client.flushdb()
     return client.info("server")["redis_version"]
@@ -560,7 +560,6 @@ def main():
     if LOAD_SIZE in SIZES:
         ensure_wrk()
     context["redis"] = flush_redis()
-    import django
 
     context["django"] = django.get_version()
     say("Collecting static files (production settings serve them from the manifest)")

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.template import engines
 
 from bids.models import Assessment, Bid, BidState, CriterionScore, FundingRound, Moderation
-from trusts.models import LocalAuthority
+from reference.models import LocalAuthority
 
 ROWS = 50
 

@@ -12,12 +12,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from accounts.models import Role, User
-from trusts.models import LocalAuthority
+from core.london import LONDON
+from reference.models import LocalAuthority
 
-from . import assignment, interviews
+from . import assignment, bookings
 from .forms import ModelIdsField
 from .models import ConflictOfInterest, Criterion, Recommendation
-from .rounds import LONDON
 
 SCORES = [(value, str(value)) for value in range(Criterion.MAX_SCORE + 1)]
 SCORE_SCALE = "0 not addressed, 1 weak, 2 adequate, 3 good, 4 excellent"
@@ -385,7 +385,7 @@ class InterviewForm(StateForm):
     minute = forms.CharField(required=False, label="Minutes")
     duration_minutes = forms.TypedChoiceField(
         label="How long will the interview last?",
-        choices=[(minutes, duration_label(minutes)) for minutes in interviews.DURATIONS],
+        choices=[(minutes, duration_label(minutes)) for minutes in bookings.DURATIONS],
         coerce=int,
         widget=forms.RadioSelect,
         initial=60,
@@ -434,8 +434,8 @@ class InterviewForm(StateForm):
                 "panel": [member.pk for member in interview.panel.all()],
             }
         super().__init__(*args, bid=bid, **kwargs)
-        self.fields["panel"].queryset = interviews.panel_candidates(bid)
-        self.window = interviews.window_text(bid.funding_round)
+        self.fields["panel"].queryset = bookings.panel_candidates(bid)
+        self.window = bookings.window_text(bid.funding_round)
         layout = [
             Field("expected_state"),
             HTML('{% include "bids/programme/_interview_when.html" %}'),
@@ -496,7 +496,7 @@ class InterviewForm(StateForm):
             self.add_error("minute", "Enter the minutes as a number from 0 to 59")
         elif when is not None:
             starts_at = when.replace(hour=hour, minute=minute or 0, tzinfo=LONDON)
-            if not interviews.in_window(self.bid.funding_round, starts_at):
+            if not bookings.in_window(self.bid.funding_round, starts_at):
                 self.add_error("day", f"The interview must be between {self.window}")
         if (
             not (cleaned.get("location") or "").strip()

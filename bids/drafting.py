@@ -16,11 +16,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from config.templatetags.service import london, money
+from core.london import london
+from core.money import money
 
-from . import deadlines
+from . import deadlines, workflow
+from .eligibility import missing_core_sectors
 from .models import (
-    CORE_SECTORS,
     Bid,
     BidEvent,
     BidSection,
@@ -135,62 +136,6 @@ def copy_bid(withdrawn, actor):
     return bid, True
 
 
-def missing_core_sectors(bid):
-    covered = set(bid.partners.values_list("sector", flat=True))
-    return [Sector(sector).label.lower() for sector in CORE_SECTORS if sector not in covered]
-
-
-def core_sector_message(missing):
-    words = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
-    return (
-        f"Add a partner from {words}: every trust must bring together social services, education and health"
-    )
-
-
-def submission_problems(bid):
-    """(section, message) pairs that stop the bid being submitted; empty when it is ready."""
-    problems = []
-    completed = set(bid.sections.filter(completed=True).values_list("section", flat=True))
-    for section in Section:
-        if section not in completed:
-            problems.append((section.value, f"Complete the section ‘{section.label}’"))
-    missing = missing_core_sectors(bid)
-    if missing:
-        problems.append((Section.PARTNERS.value, core_sector_message(missing)))
-    if bid.service_scopes.filter(allowed=False).exists():
-        problems.append((Section.SCOPES.value, "Remove services that a children's trust cannot include"))
-    if bid.supplement_requested > bid.funding_round.max_supplement:
-        problems.append(
-            (
-                Section.FUNDING.value,
-                f"The supplement cannot be more than £{bid.funding_round.max_supplement:,.0f}",
-            )
-        )
-    if not bid.accountability_confirmed:
-        problems.append(
-            (
-                Section.GOVERNANCE.value,
-                "Confirm that the council stays accountable for the services it delegates",
-            )
-        )
-    return problems
-
-
-def eligibility_problems(bid):
-    """What the programme lead checks before a submitted bid goes to assessors."""
-    problems = []
-    missing = missing_core_sectors(bid)
-    if missing:
-        problems.append(core_sector_message(missing))
-    if bid.supplement_requested > bid.funding_round.max_supplement:
-        problems.append("The supplement requested is more than the round allows")
-    if bid.supplement_requested and not bid.large_or_complex:
-        problems.append("A supplement is requested but the trust is not described as large or complex")
-    if not bid.documents.exists():
-        problems.append("The bid has no supporting documents")
-    return problems
-
-
 # Saving sections ---------------------------------------------------------------------
 
 
@@ -238,6 +183,15 @@ def editing_refusal(bid, now=None):
             "You can still read your draft, but it can no longer be changed or submitted."
         )
     return ""
+
+
+def submit(bid, actor, now=None):
+    """Submit the expression of interest, with the declaration that it is correct and that
+    the person is authorised to submit it. Refused as the workflow's submit guard says."""
+    with workflow.transition(bid, "submit", actor, expected_state=BidState.DRAFT, now=now) as change:
+        change.record.declaration_confirmed = True
+        change.record.save(update_fields=["declaration_confirmed"])
+    return change.record
 
 
 def lock_for_editing(bid, now=None):

@@ -12,7 +12,7 @@ from django import forms
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.html import format_html, format_html_join
 
-from trusts.models import AuthorityKind, Region
+from reference.models import AuthorityKind, Region
 
 from .models import Bid, BidState, Focus
 from .scoring import with_scores

@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import FSMField, transition
 
-from trusts.models import MONEY, ConcurrentTransitionModel
+from core.fsm import ConcurrentTransitionModel
+from core.money import MONEY
 
 USER = settings.AUTH_USER_MODEL
 
@@ -104,7 +105,7 @@ class DeadlineExtension(models.Model):
     """A later closing time the programme lead grants one authority in one round."""
 
     funding_round = models.ForeignKey(FundingRound, on_delete=models.CASCADE, related_name="extensions")
-    authority = models.ForeignKey("trusts.LocalAuthority", on_delete=models.CASCADE, related_name="+")
+    authority = models.ForeignKey("reference.LocalAuthority", on_delete=models.CASCADE, related_name="+")
     closes_at = models.DateTimeField()
     reason = models.TextField()
     granted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -169,7 +170,7 @@ class Bid(ConcurrentTransitionModel, models.Model):
     """A local authority's expression of interest in running a pilot trust."""
 
     funding_round = models.ForeignKey(FundingRound, on_delete=models.PROTECT, related_name="bids")
-    authority = models.ForeignKey("trusts.LocalAuthority", on_delete=models.PROTECT, related_name="bids")
+    authority = models.ForeignKey("reference.LocalAuthority", on_delete=models.PROTECT, related_name="bids")
     reference = models.CharField(max_length=30, unique=True)
     state = FSMField(
         max_length=24, choices=BidState.choices, default=BidState.DRAFT, protected=True, db_index=True
@@ -192,7 +193,7 @@ class Bid(ConcurrentTransitionModel, models.Model):
     vision = models.TextField(blank=True)
 
     # 3. Services in scope
-    service_scopes = models.ManyToManyField("trusts.ServiceScope", blank=True, related_name="bids")
+    service_scopes = models.ManyToManyField("reference.ServiceScope", blank=True, related_name="bids")
     other_scope = models.TextField("other services", blank=True)
 
     # 5. Delivery
@@ -437,7 +438,7 @@ class ConflictOfInterest(models.Model):
     """An assessor may not assess bids from an authority they have a link with."""
 
     assessor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="conflicts")
-    authority = models.ForeignKey("trusts.LocalAuthority", on_delete=models.CASCADE, related_name="+")
+    authority = models.ForeignKey("reference.LocalAuthority", on_delete=models.CASCADE, related_name="+")
     reason = models.TextField()
     declared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     declared_at = models.DateTimeField(default=timezone.now)

@@ -1,6 +1,7 @@
 """Reads that pages share. Every list of bids a person sees starts from `bids_for`."""
 
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from accounts.models import Role
 
@@ -23,10 +24,6 @@ def bids_for(user):
     return bids.none()
 
 
-def open_rounds(now):
-    return FundingRound.objects.filter(opens_at__lte=now, closes_at__gte=now).order_by("closes_at")
-
-
 def rounds_with_extension_for(authority, now):
     """Rounds open to this authority now, counting any extension granted to it."""
     return (
@@ -39,8 +36,6 @@ def rounds_with_extension_for(authority, now):
 
 def current_round(now=None):
     """The round officials are working on: the newest that has opened."""
-    from django.utils import timezone
-
     now = now or timezone.now()
     return FundingRound.objects.filter(opens_at__lte=now).order_by("-opens_at").first() or (
         FundingRound.objects.order_by("opens_at").first()
@@ -53,3 +48,13 @@ def timeline_for(bid, user):
     if not user.has_perm("bids.view_assessment", bid):
         events = events.filter(shown_to_council=True)
     return events
+
+
+def council_recipients(bid, actor=None):
+    """Who hears about a bid: its lead officer, whoever submitted it, and the actor if a council user."""
+    recipients = {bid.lead_email} if bid.lead_email else set()
+    if bid.submitted_by_id:
+        recipients.add(bid.submitted_by.email)
+    if actor is not None and actor.local_authority_id == bid.authority_id:
+        recipients.add(actor.email)
+    return sorted(recipients)

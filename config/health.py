@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 
 def _timed(check):
@@ -40,7 +41,6 @@ def check_cache():
 def check_broker():
     if not settings.REDIS_URL:
         return "none configured: tasks run in the web process"
-    from kombu import Connection
 
     with Connection(settings.REDIS_URL, connect_timeout=2) as connection:
         connection.connect()

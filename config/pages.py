@@ -1,6 +1,24 @@
-"""Static pages and the error pages, all on the GOV.UK template."""
+"""The home page each role lands on, the static pages and the error pages, all on the GOV.UK
+template. The home page lives here, at the top, because it dispatches to every area."""
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+
+from accounts.models import Role
+from bids.views import assessment, council, programme
+
+HOMES = {
+    Role.COUNCIL: council.home,
+    Role.ASSESSOR: assessment.home,
+    Role.LEAD: programme.pipeline,
+    Role.ADMIN: programme.admin_home,
+}
+
+
+@login_required
+def home(request):
+    """Each role lands on a page made for it."""
+    return HOMES[request.user.role](request)
 
 
 def accessibility(request):

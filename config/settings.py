@@ -60,11 +60,16 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
-    "config.apps.ServiceConfig",
+    # Our apps, lowest layer first (docs/architecture.md).
+    "core",
+    "reference",
     "accounts",
-    "trusts",
     "bids",
+    "trusts",
 ]
+# Demo data and the performance harness: development and tests only, never production.
+if DEBUG or TESTING:
+    INSTALLED_APPS += ["demo", "bench"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

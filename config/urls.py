@@ -1,15 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
-
 from . import health, pages
 
 admin.site.site_header = "Children's trust pilot bids: administration"
 admin.site.site_title = "Children's trust pilot bids"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accessibility", pages.accessibility, name="accessibility"),
     path("privacy", pages.privacy, name="privacy"),

@@ -159,7 +159,7 @@ ROWS = {
     # The lead, and an assessor on the panel without a conflict.
     "bids:record-interview": row("interview_booked", (SIGN_IN, 404, 403, 404, 404, 200, 200, 403)),
     "bids:interview-ics": row("interview_booked", BID_READERS),
-    "bids:approve": [
+    "trusts:approve": [
         row("interviewed", LEAD_ACTION),
         # An amount too large to hold in pence is an error on the form, not a crash.
         row("interviewed", LEAD_ACTION, data={"base_amount": "1e400", "supplement_amount": "1e400"}),
@@ -197,8 +197,8 @@ ADMIN_SITE = {
     "admin:accounts_user_changelist": (200, 200),
     "admin:accounts_outboundemail_changelist": (200, 200),
     "admin:bids_fundinground_changelist": (200, 200),
-    "admin:trusts_localauthority_changelist": (200, 200),
-    "admin:trusts_servicescope_changelist": (200, 200),
+    "admin:reference_localauthority_changelist": (200, 200),
+    "admin:reference_servicescope_changelist": (200, 200),
     "admin:trusts_fundingaward_changelist": (200, 200),
     "admin:trusts_reportexport_changelist": (200, 200),
     # Django's groups and django-axes' records are not the administrators' to manage here.

@@ -2,7 +2,10 @@ import os
 import shutil
 
 import pytest
+import redis
+from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 
 from accounts.models import Role
 from config.celery import app as celery_app
@@ -122,18 +125,13 @@ def client_for(client):
 
 @pytest.fixture
 def postgres(db):
-    from django.db import connection
-
     need(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
     return connection
 
 
 @pytest.fixture
 def redis_url():
-    from django.conf import settings
-
     need(bool(settings.REDIS_URL), "Redis (set REDIS_URL)")
-    import redis
 
     try:
         redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()

@@ -1,16 +1,31 @@
 """Small builders for test data. Plain functions: read them, then call them."""
 
+import io
 import itertools
-from datetime import date, timedelta
+import zipfile
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
+from openpyxl import Workbook
+from reportlab.pdfgen import canvas
 
 from accounts.models import Role, User
-from bids import drafting
-from bids.models import Assignment, BidSection, FundingRound, Partner, Sector, SupportingDocument
-from bids.rounds import add_default_criteria, end_of_day, start_of_day
-from trusts.models import LocalAuthority, ServiceScope
+from bids import conflicts, drafting, interviews, scoring, workflow
+from bids.models import (
+    Assignment,
+    BidSection,
+    Decision,
+    FundingRound,
+    Interview,
+    Partner,
+    Sector,
+    SupportingDocument,
+)
+from bids.rounds import add_default_criteria
+from core.london import LONDON, end_of_day, start_of_day
+from reference.models import LocalAuthority, ServiceScope
+from trusts import awards
 
 PASSWORD = "correct-horse-battery"  # nosec B105
 _counter = itertools.count(1)
@@ -119,8 +134,6 @@ def complete_bid(bid, actor):
 
 
 def submitted_bid(funding_round=None, authority_code="KEN", actor=None):
-    from bids import workflow
-
     actor = actor or user(Role.COUNCIL, authority_code)
     bid = draft_bid(funding_round, authority_code, actor, complete=True)
     return workflow.change_state(bid, "submit", actor)
@@ -145,15 +158,9 @@ def approved_bid_with_award(
 ):
     """A bid taken through the whole workflow to approval; returns the FundingAward offered.
 
-    Drives bids.workflow.change_state directly (not the officials' pages), with effects
-    that leave what each step needs: an interview booked and held, a decision, the award.
+    Drives the workflow's door directly (not the officials' pages), doing inside each
+    change what it needs: an interview booked and held, a decision, the award.
     """
-    from datetime import datetime, time
-
-    from bids import workflow
-    from bids.models import Decision, Interview
-    from bids.rounds import LONDON
-    from trusts import awards
 
     lead = lead or User.objects.filter(role=Role.LEAD, is_active=True).first() or user(Role.LEAD)
     funding_round = funding_round or open_round()
@@ -161,19 +168,17 @@ def approved_bid_with_award(
     workflow.change_state(bid, "begin_assessment", lead)
     workflow.change_state(bid, "shortlist", lead, reason="Scored above the shortlisting line.")
 
-    def book(locked):
+    with workflow.transition(bid, "schedule_interview", lead) as change:
         interview = Interview.objects.create(
-            bid=locked,
+            bid=change.record,
             starts_at=datetime.combine(funding_round.interviews_start_on, time(10), tzinfo=LONDON),
             location="Wellington House, 133-155 Waterloo Road, London SE1 8UG",
             scheduled_by=lead,
         )
         interview.panel.set([lead])
 
-    workflow.change_state(bid, "schedule_interview", lead, effect=book)
-
-    def record(locked):
-        interview = locked.interviews.get(state=Interview.State.SCHEDULED)
+    with workflow.transition(bid, "record_interview", lead) as change:
+        interview = change.record.interviews.get(state=Interview.State.SCHEDULED)
         interview.state = Interview.State.HELD
         interview.notes = "The panel explored governance and pooled budgets."
         interview.score = 3
@@ -181,21 +186,16 @@ def approved_bid_with_award(
         interview.recorded_at = timezone.now()
         interview.save()
 
-    workflow.change_state(bid, "record_interview", lead, effect=record)
-    made = {}
-
-    def decide(locked):
+    with workflow.transition(bid, "approve", lead, reason="Approved as a pilot.") as change:
         Decision.objects.create(
-            bid=locked,
+            bid=change.record,
             outcome=Decision.Outcome.APPROVED,
             reasons="Strong joint working across the three core services.",
             feedback="The panel was impressed by the commitment of all three core services.",
             decided_by=lead,
         )
-        made["award"] = awards.offer(locked, funding_round.base_award, supplement, justification, lead)
-
-    workflow.change_state(bid, "approve", lead, reason="Approved as a pilot.", effect=decide)
-    return made["award"]
+        award = awards.offer(change.record, funding_round.base_award, supplement, justification, lead)
+    return award
 
 
 # Councils' bids: partners and real supporting documents -------------------------------
@@ -214,9 +214,6 @@ def partner(bid, sector, actor=None, name=None):
 
 def pdf_bytes(text="Children's services plan"):
     """A small real PDF, as a council's word processor would export it."""
-    import io
-
-    from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
@@ -226,9 +223,6 @@ def pdf_bytes(text="Children's services plan"):
 
 
 def _zip(members):
-    import io
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in members:
@@ -264,10 +258,6 @@ def docx_bytes():
 
 
 def xlsx_bytes():
-    import io
-
-    from openpyxl import Workbook
-
     workbook = Workbook()
     workbook.active["A1"] = "Budget"
     buffer = io.BytesIO()
@@ -304,7 +294,6 @@ def lead_user():
 
 def under_assessment_bid(funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None):
     """A submitted bid the lead has started assessing, with these assessors assigned."""
-    from bids import workflow
 
     lead = lead or lead_user()
     bid = submitted_bid(funding_round, authority_code, council)
@@ -315,7 +304,6 @@ def under_assessment_bid(funding_round=None, authority_code="KEN", assessors=(),
 
 def submit_scores(bid, assessor, values, recommendation="shortlist", submit=True):
     """The assessor scores each criterion in order (values: one 0-4 score per criterion)."""
-    from bids import scoring
 
     criteria = scoring.criteria_for(bid)
     scores = {c.pk: (v, f"Comment on {c.name}") for c, v in zip(criteria, values, strict=True)}
@@ -325,31 +313,21 @@ def submit_scores(bid, assessor, values, recommendation="shortlist", submit=True
 
 
 def conflict(assessor, authority_code, reason="Former employer", declared_by=None):
-    from bids import conflicts
-
     return conflicts.declare(assessor, authority(authority_code), reason, declared_by or assessor)
 
 
 def interview_time(funding_round, day_offset=1, hour=10):
-    from datetime import datetime, time
-
-    from bids.rounds import LONDON
-
     day = funding_round.interviews_start_on + timedelta(days=day_offset)
     return datetime.combine(day, time(hour), tzinfo=LONDON)
 
 
 def shortlisted_bid(funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None):
-    from bids import workflow
-
     lead = lead or lead_user()
     bid = under_assessment_bid(funding_round, authority_code, assessors, council, lead)
     return workflow.change_state(bid, "shortlist", lead, reason="Scored above the line.")
 
 
 def interview_booked_bid(funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None):
-    from bids import interviews
-
     lead = lead or lead_user()
     bid = shortlisted_bid(funding_round, authority_code, assessors, council, lead)
     interviews.schedule(
@@ -366,8 +344,6 @@ def interview_booked_bid(funding_round=None, authority_code="KEN", assessors=(),
 
 
 def interviewed_bid(funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None):
-    from bids import interviews
-
     lead = lead or lead_user()
     bid = interview_booked_bid(funding_round, authority_code, assessors, council, lead)
     interviews.record(bid, lead, notes="Strong answers on governance.", score=3)

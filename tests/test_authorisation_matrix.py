@@ -18,12 +18,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Role
 from bids import documents, interviews, workflow
 from bids.models import ConflictOfInterest, Interview
+from trusts import awards, exports
+from trusts.enums import Audience
+from trusts.models import ReportExport
 
 from . import factories
 from .authorisation_expectations import (
@@ -209,15 +213,9 @@ class World:
         return self.award_keys(self.offered())
 
     def accepted(self):
-        from trusts import awards
-
         return awards.accept(self.offered(), self.council)
 
     def consult(self, award, audiences):
-        from django.utils import timezone
-
-        from trusts import awards
-
         activities = []
         for audience in audiences:
             evidence = SimpleUploadedFile("minutes.pdf", factories.pdf_bytes("Minutes"), "application/pdf")
@@ -237,24 +235,16 @@ class World:
         return activities
 
     def scene_accepted(self):
-        from trusts.models import Audience
-
         award = self.accepted()
         (activity,) = self.consult(award, [Audience.COMMUNITIES])
         return {**self.award_keys(award), "activity_pk": activity.pk, "trust": award.trust.pk}
 
     def scene_conditions_met(self):
-        from trusts import awards
-        from trusts.models import Audience
-
         award = self.accepted()
         self.consult(award, list(Audience))
         return self.award_keys(awards.mark_conditions_met(award, self.lead))
 
     def scene_export(self):
-        from trusts import exports
-        from trusts.models import ReportExport
-
         export = ReportExport.objects.create(format="csv", funding_round=self.round, requested_by=self.lead)
         exports.run_export(export.pk)
         return {"pk": export.pk}

@@ -1,4 +1,7 @@
 import pytest
+from django.core.cache import cache
+
+from config import health
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +15,6 @@ def test_healthy_when_everything_configured_answers(client):
 
 
 def test_unhealthy_when_the_cache_is_down(client, monkeypatch):
-    from django.core.cache import cache
-
     def broken(*args, **kwargs):
         raise ConnectionError("cache refused the connection")
 
@@ -25,8 +26,6 @@ def test_unhealthy_when_the_cache_is_down(client, monkeypatch):
 
 
 def test_unhealthy_when_the_database_is_down(client, monkeypatch):
-    from config import health
-
     def broken():
         raise OSError("could not connect to server")
 

@@ -14,3 +14,78 @@ def test_no_model_change_is_missing_a_migration():
     except SystemExit as exit:  # makemigrations --check exits 1 when a migration is missing
         pytest.fail(f"A model change has no migration (exit {exit.code}):\n{out.getvalue()}")
     assert "No changes detected" in out.getvalue()
+
+
+# Moving a model keeps its rows --------------------------------------------------------
+
+BEFORE_THE_MOVE = [
+    ("trusts", "0005_export_progressed_at"),
+    ("accounts", "0002_initial"),
+    ("bids", "0003_pilot_round_2003"),
+]
+AFTER_THE_MOVE = [("trusts", "0008_let_go_of_reference_data")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_moving_reference_data_to_its_own_app_keeps_every_row(migrator):
+    """A database made before local authorities and service scopes left trusts for the
+    reference app (by `make run`, with a bid and an award entered) comes through with every
+    row and every link: the users', bids', conflicts', extensions' and trusts' authorities
+    and the bids' and trusts' service scopes."""
+    old = migrator.apply_initial_migration(BEFORE_THE_MOVE)
+    Authority = old.apps.get_model("trusts", "LocalAuthority")
+    Scope = old.apps.get_model("trusts", "ServiceScope")
+    User = old.apps.get_model("accounts", "User")
+    Round = old.apps.get_model("bids", "FundingRound")
+    Bid = old.apps.get_model("bids", "Bid")
+    Award = old.apps.get_model("trusts", "FundingAward")
+    Trust = old.apps.get_model("trusts", "Trust")
+    Conflict = old.apps.get_model("bids", "ConflictOfInterest")
+    Extension = old.apps.get_model("bids", "DeadlineExtension")
+    ContentType = old.apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.get_or_create(app_label="trusts", model="localauthority")
+    authorities, scopes = Authority.objects.count(), Scope.objects.count()
+    kent = Authority.objects.get(code="KEN")
+    chosen = list(Scope.objects.filter(allowed=True).order_by("pk")[:2])
+    officer = User.objects.create(
+        email="officer@kent.example", full_name="K", role="council", local_authority=kent
+    )
+    lead = User.objects.create(email="lead@doh.example", full_name="L", role="lead")
+    assessor = User.objects.create(email="a@doh.example", full_name="A", role="assessor")
+    pilots = Round.objects.get(slug="pilots-2003")
+    bid = Bid.objects.create(
+        funding_round=pilots, authority=kent, reference="CTP-2003-KEN", created_by=officer
+    )
+    bid.service_scopes.set(chosen)
+    Conflict.objects.create(assessor=assessor, authority=kent, reason="R", declared_by=assessor)
+    Extension.objects.create(
+        funding_round=pilots, authority=kent, closes_at=pilots.closes_at, reason="R", granted_by=lead
+    )
+    award = Award.objects.create(bid=bid, base_amount=60000, supplement_amount=40000, offered_by=lead)
+    trust = Trust.objects.create(
+        award=award, authority=kent, name="Kent Children's Trust", operational_on=pilots.operational_on
+    )
+    trust.service_scopes.set(chosen)
+
+    new = migrator.apply_tested_migration(AFTER_THE_MOVE)
+    Authority = new.apps.get_model("reference", "LocalAuthority")
+    assert Authority.objects.count() == authorities
+    assert new.apps.get_model("reference", "ServiceScope").objects.count() == scopes
+    kent = Authority.objects.get(code="KEN")
+    chosen_pks = {scope.pk for scope in chosen}
+    assert (
+        new.apps.get_model("accounts", "User").objects.get(email="officer@kent.example").local_authority
+        == kent
+    )
+    bid = new.apps.get_model("bids", "Bid").objects.get(reference="CTP-2003-KEN")
+    assert bid.authority == kent
+    assert {scope.pk for scope in bid.service_scopes.all()} == chosen_pks
+    assert new.apps.get_model("bids", "ConflictOfInterest").objects.get().authority == kent
+    assert new.apps.get_model("bids", "DeadlineExtension").objects.get().authority == kent
+    trust = new.apps.get_model("trusts", "Trust").objects.get()
+    assert trust.authority == kent and trust.award.total == 100000
+    assert {scope.pk for scope in trust.service_scopes.all()} == chosen_pks
+    # Admin history and permissions follow the models to their new app.
+    ContentType = new.apps.get_model("contenttypes", "ContentType")
+    assert ContentType.objects.filter(app_label="reference", model="localauthority").exists()
+    assert not ContentType.objects.filter(app_label="trusts", model="localauthority").exists()

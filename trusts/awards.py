@@ -1,8 +1,10 @@
 """Funding awards: the one module through which an award is made or changes state.
 
-Every change locks what it checks, records an AwardEvent (who, when, from what, to what,
-why), queues its email for after commit, and happens in one transaction with whatever
-caused it. Nothing else writes `FundingAward.state` (a protected FSMField).
+An offer is made here (`offer`), inside the approval's transaction (trusts/approvals.py).
+Every later change goes through the award's door (core/door.py): it locks the award,
+records an AwardEvent (who, when, from what, to what, why), queues its email for after
+commit, and happens in one transaction with whatever caused it. Nothing else writes
+`FundingAward.state` (a protected FSMField).
 """
 
 from dataclasses import dataclass
@@ -11,42 +13,25 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
-from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.mail import queue_email
 from accounts.models import Role, User
 from bids.models import FundingRound, GovernanceModel
+from bids.queries import council_recipients as bid_recipients
+from core.door import Edge, LifeCycle, Refused, Stale
+from core.london import long_date
+from core.money import money
 
-from .models import (
-    Audience,
-    AwardEvent,
-    AwardState,
-    ConsultationActivity,
-    FundingAward,
-    Trust,
-)
-
-# Awards that still count against a round's budget and pilot places.
-COMMITTED_STATES = [AwardState.OFFERED, AwardState.ACCEPTED, AwardState.CONDITIONS_MET, AwardState.PAID]
-# Awards the council has accepted, whatever happened next.
-ACCEPTED_STATES = [AwardState.ACCEPTED, AwardState.CONDITIONS_MET, AwardState.PAID]
-
-# The condition every pilot carries (domain facts: successful bidders must consult widely).
-CONSULTATION_CONDITION = (
-    "Consult widely with local communities, partner agencies and all staff involved in the trust "
-    "on the impact the changes could have on services and working practices."
-)
+from .enums import COMMITTED_STATES, Audience, AwardState
+from .letters import award_letter, letter_filename
+from .models import AwardEvent, ConsultationActivity, FundingAward, Trust
 
 
-class AwardError(Exception):
+class AwardError(Refused):
     """A change that cannot be made. `problems` are sentences to show the user."""
 
-    def __init__(self, *problems):
-        self.problems = [str(problem) for problem in problems]
-        super().__init__("; ".join(self.problems))
 
-
-class StaleAward(AwardError):
+class StaleAward(Stale, AwardError):
     """Someone else changed the award since the user loaded the page."""
 
 
@@ -64,12 +49,12 @@ def award_problems(funding_round, base_amount, supplement_amount, justification)
         problems.append("Enter a base amount greater than £0")
     elif base_amount > funding_round.base_award:
         problems.append(
-            f"The base amount cannot be more than the round's base award of £{funding_round.base_award:,.0f}"
+            f"The base amount cannot be more than the round's base award of {money(funding_round.base_award)}"
         )
     if supplement_amount is None or supplement_amount < 0:
         problems.append("The supplement cannot be negative")
     elif supplement_amount > funding_round.max_supplement:
-        problems.append(f"The supplement cannot be more than £{funding_round.max_supplement:,.0f}")
+        problems.append(f"The supplement cannot be more than {money(funding_round.max_supplement)}")
     elif supplement_amount > 0 and not (justification or "").strip():
         problems.append("Explain why this large or complex trust needs a supplement")
     return problems
@@ -97,8 +82,8 @@ def offer(bid, base_amount, supplement_amount, justification, actor, now=None):
         if funding_round.total_budget is not None and spent + total > funding_round.total_budget:
             left = funding_round.total_budget - spent
             raise AwardError(
-                f"This award of £{total:,.0f} would take {funding_round.name} past its budget: "
-                f"£{left:,.0f} of £{funding_round.total_budget:,.0f} is left"
+                f"This award of {money(total)} would take {funding_round.name} past its budget: "
+                f"{money(left)} of {money(funding_round.total_budget)} is left"
             )
         award = FundingAward.objects.create(
             bid=bid,
@@ -116,8 +101,6 @@ def offer(bid, base_amount, supplement_amount, justification, actor, now=None):
             reason="Bid approved",
             created_at=now,
         )
-        from .letters import award_letter, letter_filename
-
         queue_email(
             council_recipients(award),
             "award_offered",
@@ -128,28 +111,6 @@ def offer(bid, base_amount, supplement_amount, justification, actor, now=None):
 
 
 # State changes after the offer ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Action:
-    permission: str
-    verb: str  # for messages: "accept", "withdraw" ...
-    needs_reason: bool = False
-    email: str = ""
-    tell_programme: bool = False  # the council acted: tell the lead who made the offer
-
-
-ACTIONS = {
-    "accept": Action("trusts.respond_to_award", "accept", email="award_accepted", tell_programme=True),
-    "decline": Action(
-        "trusts.respond_to_award", "decline", needs_reason=True, email="award_declined", tell_programme=True
-    ),
-    "mark_conditions_met": Action(
-        "trusts.manage_awards", "mark the consultation condition met for", email="award_conditions_met"
-    ),
-    "record_payment": Action("trusts.manage_awards", "record a payment for", email="award_paid"),
-    "withdraw": Action("trusts.manage_awards", "withdraw", needs_reason=True, email="award_withdrawn"),
-}
 
 
 def missing_audiences(award):
@@ -176,13 +137,15 @@ def conditions_met_problems(award):
     return []
 
 
-def _guard_payment(award, actor, now, *, reference="", paid_on=None, **details):
+def payable(change):
+    award, details = change.record, change.details
+    paid_on = details.get("paid_on")
     problems = []
-    if not (reference or "").strip():
+    if not (details.get("reference") or "").strip():
         problems.append("Enter the payment reference")
     if paid_on is None:
         problems.append("Enter the date the payment was made")
-    elif paid_on > timezone.localtime(now).date():
+    elif paid_on > timezone.localtime(change.now).date():
         problems.append("The date the payment was made must be today or in the past")
     elif award.conditions_met_at and paid_on < timezone.localtime(award.conditions_met_at).date():
         problems.append(
@@ -191,124 +154,122 @@ def _guard_payment(award, actor, now, *, reference="", paid_on=None, **details):
     return problems
 
 
-def _guard_conditions_met(award, actor, now, **details):
-    return conditions_met_problems(award)
+def consultation_complete(change):
+    return conditions_met_problems(change.record)
 
 
-GUARDS = {"mark_conditions_met": _guard_conditions_met, "record_payment": _guard_payment}
+def set_up_trust(change):
+    create_trust(change.record, change.now)
 
 
-def available_actions(award, user):
-    """The actions this person could take on this award now (guards not yet checked)."""
-    return [
-        name
-        for name, action in ACTIONS.items()
-        if can_proceed(getattr(award, name)) and user.has_perm(action.permission, award)
-    ]
+@dataclass(frozen=True)
+class AwardEdge(Edge):
+    tell_programme: bool = False  # the council acted: tell the lead who made the offer
 
 
-def change_state(award, action_name, actor, *, reason="", expected_state=None, now=None, **details):
-    """Make one state change to an award. Returns the saved award or raises AwardError."""
-    action = ACTIONS[action_name]
-    now = now or timezone.now()
-    reason = (reason or "").strip()
-    if action.needs_reason and not reason:
-        raise AwardError(f"Enter the reason you want to {action.verb} this award")
-    try:
-        with transaction.atomic():
-            locked = (
-                FundingAward.objects.select_for_update()
-                .select_related("bid__authority", "bid__funding_round", "offered_by")
-                .get(pk=award.pk)
+MANAGE = "trusts.manage_awards"
+RESPOND = "trusts.respond_to_award"
+
+EDGES = {
+    "accept": AwardEdge(RESPOND, "accept", email="award_accepted", tell_programme=True, also=set_up_trust),
+    "decline": AwardEdge(RESPOND, "decline", needs_reason=True, email="award_declined", tell_programme=True),
+    "mark_conditions_met": AwardEdge(
+        MANAGE,
+        "mark the consultation condition met for",
+        email="award_conditions_met",
+        guard=consultation_complete,
+    ),
+    "record_payment": AwardEdge(MANAGE, "record a payment for", email="award_paid", guard=payable),
+    "withdraw": AwardEdge(MANAGE, "withdraw", needs_reason=True, email="award_withdrawn"),
+}
+
+
+class AwardLifeCycle(LifeCycle):
+    noun = "award"
+    edges = EDGES
+    detail_names = frozenset({"reference", "paid_on"})
+    refused = AwardError
+    stale = StaleAward
+
+    def lock(self, award, expected_state=None):
+        locked = (
+            FundingAward.objects.select_for_update()
+            .select_related("bid__authority", "bid__funding_round", "offered_by")
+            .get(pk=award.pk)
+        )
+        if locked.state != (expected_state or award.state):
+            raise StaleAward(
+                f"The award to {locked.bid.authority.name} has changed since you opened it: it is now "
+                f"{locked.get_state_display().lower()}. Nothing was changed. Check the award and try again."
             )
-            seen = expected_state or award.state
-            if locked.state != seen:
-                raise StaleAward(
-                    f"The award to {locked.bid.authority.name} has changed since you opened it: it is now "
-                    f"{locked.get_state_display().lower()}. Nothing was changed. Check the award and try again."
-                )
-            if not actor.has_perm(action.permission, locked):
-                raise AwardError(f"You cannot {action.verb} this award")
-            if not can_proceed(getattr(locked, action_name)):
-                raise AwardError(
-                    f"You cannot {action.verb} an award that is {locked.get_state_display().lower()}"
-                )
-            problems = GUARDS.get(action_name, lambda *args, **kwargs: [])(locked, actor, now, **details)
-            if problems:
-                raise AwardError(*problems)
-            from_state = locked.state
-            getattr(locked, action_name)()
-            _stamp(locked, action_name, actor, now, reason, **details)
-            locked.save()
-            event = AwardEvent.objects.create(
-                award=locked,
-                actor=actor,
-                from_state=from_state,
-                to_state=locked.state,
-                reason=_event_reason(action_name, reason, **details),
-                created_at=now,
+        return locked
+
+    def stamp(self, change):
+        award, name, actor, now = change.record, change.name, change.actor, change.now
+        if name in ("accept", "decline"):
+            award.responded_at = now
+            award.responded_by = actor
+            award.decline_reason = change.reason if name == "decline" else ""
+        elif name == "mark_conditions_met":
+            award.conditions_met_at = now
+            award.conditions_met_by = actor
+        elif name == "record_payment":
+            award.paid_at = now
+            award.paid_by = actor
+            award.paid_on = change.details["paid_on"]
+            award.payment_reference = change.details["reference"].strip()
+        elif name == "withdraw":
+            award.withdrawn_at = now
+            award.withdrawn_by = actor
+            award.withdrawn_reason = change.reason
+
+    def record_event(self, change):
+        reason = change.reason
+        if change.name == "record_payment":
+            details = change.details
+            reason = f"Paid on {long_date(details['paid_on'])}, reference {details['reference'].strip()}" + (
+                f". {reason}" if reason else ""
             )
-            if action_name == "accept":
-                create_trust(locked, now)
-            if action.email:
-                recipients = council_recipients(locked, actor)
-                if action.tell_programme:
-                    recipients = programme_recipients(locked) + [actor.email]
-                queue_email(recipients, action.email, {"award": locked, "bid": locked.bid, "event": event})
-    except ConcurrentTransition as error:
-        raise StaleAward(
-            "The award was changed by someone else at the same moment. Nothing was changed. "
-            "Check the award and try again."
-        ) from error
-    award.refresh_from_db()
-    return locked
+        return AwardEvent.objects.create(
+            award=change.record,
+            actor=change.actor,
+            from_state=change.from_state,
+            to_state=change.record.state,
+            reason=reason,
+            created_at=change.now,
+        )
+
+    def tell(self, change):
+        award = change.record
+        recipients = council_recipients(award, change.actor)
+        if change.edge.tell_programme:
+            recipients = programme_recipients(award) + [change.actor.email]
+        queue_email(recipients, change.edge.email, {"award": award, "bid": award.bid, "event": change.event})
 
 
-def _stamp(award, action_name, actor, now, reason, *, reference="", paid_on=None, **details):
-    if action_name in ("accept", "decline"):
-        award.responded_at = now
-        award.responded_by = actor
-        award.decline_reason = reason if action_name == "decline" else ""
-    elif action_name == "mark_conditions_met":
-        award.conditions_met_at = now
-        award.conditions_met_by = actor
-    elif action_name == "record_payment":
-        award.paid_at = now
-        award.paid_by = actor
-        award.paid_on = paid_on
-        award.payment_reference = reference.strip()
-    elif action_name == "withdraw":
-        award.withdrawn_at = now
-        award.withdrawn_by = actor
-        award.withdrawn_reason = reason
-
-
-def _event_reason(action_name, reason, *, reference="", paid_on=None, **details):
-    if action_name == "record_payment":
-        paid = f"{paid_on.day} {paid_on:%B %Y}"
-        return f"Paid on {paid}, reference {reference.strip()}" + (f". {reason}" if reason else "")
-    return reason
+AWARDS = AwardLifeCycle()
+available_actions = AWARDS.available
 
 
 def accept(award, actor, *, expected_state=None, now=None):
     """The council accepts the offer; its pilot trust is created in the same transaction."""
-    return change_state(award, "accept", actor, expected_state=expected_state, now=now)
+    return AWARDS.change_state(award, "accept", actor, expected_state=expected_state, now=now)
 
 
 def decline(award, actor, reason, *, expected_state=None, now=None):
-    return change_state(award, "decline", actor, reason=reason, expected_state=expected_state, now=now)
+    return AWARDS.change_state(award, "decline", actor, reason=reason, expected_state=expected_state, now=now)
 
 
 def mark_conditions_met(award, actor, note="", *, expected_state=None, now=None):
     """The lead confirms the consultation condition. Refused until all three audiences are covered."""
-    return change_state(
+    return AWARDS.change_state(
         award, "mark_conditions_met", actor, reason=note, expected_state=expected_state, now=now
     )
 
 
 def record_payment(award, actor, *, reference, paid_on, note="", expected_state=None, now=None):
     """The lead records the payment. Only after the consultation condition is met."""
-    return change_state(
+    return AWARDS.change_state(
         award,
         "record_payment",
         actor,
@@ -321,7 +282,9 @@ def record_payment(award, actor, *, reference, paid_on, note="", expected_state=
 
 
 def withdraw(award, actor, reason, *, expected_state=None, now=None):
-    return change_state(award, "withdraw", actor, reason=reason, expected_state=expected_state, now=now)
+    return AWARDS.change_state(
+        award, "withdraw", actor, reason=reason, expected_state=expected_state, now=now
+    )
 
 
 def create_trust(award, now):
@@ -417,8 +380,6 @@ def record_consultation(
 
 
 def council_recipients(award, actor=None):
-    from bids.workflow import council_recipients as bid_recipients
-
     return bid_recipients(award.bid, actor)
 
 

@@ -4,7 +4,7 @@ The template draws them (templates/trusts/includes/region_chart.html); the page 
 gives the same figures in a table as well.
 """
 
-from config.templatetags.service import money
+from core.money import money
 
 # GOV.UK colours with at least 3:1 contrast against white, distinct from one another.
 SERIES = [

@@ -19,9 +19,21 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from .awards import COMMITTED_STATES
-from .models import AwardState, ExportFormat, ExportState, ReportExport
+from core.money import money
+from core.templatetags.service import percent
+
+from .enums import COMMITTED_STATES, AwardState, ExportFormat, ExportState
+from .models import ReportExport
 from .queries import AWARDS_PER_PAGE, awards_in, bid_counts_by_state, figures_for, scores_by_state
 
 logger = logging.getLogger(__name__)
@@ -168,10 +180,6 @@ def write_awards_csv(funding_round, out, progress=None):
 
 def write_awards_xlsx(funding_round, out, progress=None):
     """A formatted sheet: bold header, money and date formats, widths, frozen header, totals."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
 
     # Write-only mode streams rows to disk, so memory stays flat however many awards there are.
     workbook = Workbook(write_only=True)
@@ -358,13 +366,6 @@ def write_giving_csv(funding_round, out, progress=None):
 
 def write_summary_pdf(funding_round, out, progress=None):
     """Bids by status, their scores, and awards by region with totals."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    from config.templatetags.service import money, percent
 
     sheet = getSampleStyleSheet()
     title = ParagraphStyle("t", parent=sheet["Title"], fontName="Helvetica-Bold", fontSize=18, alignment=0)

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from bids.models import FundingRound
 
+from .enums import Audience, AwardState, ExportFormat
 from .evidence import check_evidence
-from .models import Audience, AwardState, ExportFormat, FundingAward
+from .models import FundingAward
 
 MAX_REASON_WORDS = 300
 MAX_SUMMARY_WORDS = 300

@@ -12,10 +12,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
-from config.templatetags.service import money
+from core.money import money
 
-from .awards import CONSULTATION_CONDITION
-from .exports import FUNDER_NAME
+from .enums import CONSULTATION_CONDITION, FUNDER_NAME
 
 BLACK = colors.HexColor("#0b0c0c")
 GREY = colors.HexColor("#505a5f")

@@ -1,5 +1,5 @@
-"""Local authorities, the services a trust may cover, and what an approved bid becomes:
-a funding award, a pilot trust, and the consultation recorded against the award."""
+"""What an approved bid becomes: a funding award, a pilot trust, the consultation recorded
+against the award, and the reports built from them."""
 
 import uuid
 
@@ -7,130 +7,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+from core.fsm import ConcurrentTransitionModel
+from core.money import MONEY
+from reference.models import LocalAuthority, ServiceScope
 
-
-class ConcurrentTransitionModel(ConcurrentTransitionMixin):
-    """`ConcurrentTransitionMixin` whose `refresh_from_db` leaves other instances alone.
-
-    django-fsm reloads a protected state field by switching protection off on the field
-    itself, which every instance of the model in the process shares, and on again after:
-    a second thread reloading at the same moment switches it back on under the first, which
-    then fails with "Direct state modification is not allowed". Here the reload takes this
-    instance's loaded state out of its own `__dict__` instead, so the field's descriptor
-    accepts the fresh value, and asks for the same fields Django would have reloaded.
-    """
-
-    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
-        if fields is None:
-            deferred = self.get_deferred_fields()
-            fields = [f.attname for f in self._meta.concrete_fields if f.attname not in deferred]
-            # What Django does for a full reload, which naming the fields would skip.
-            self._prefetched_objects_cache = {}
-        for name in self._get_protected_fsm_fields():
-            if name in fields:
-                self.__dict__.pop(name, None)
-        models.Model.refresh_from_db(self, using=using, fields=fields, from_queryset=from_queryset)
-        self._update_initial_state()
-
-
-class Region(models.TextChoices):
-    """The nine government office regions of England as they stood in 2003."""
-
-    NORTH_EAST = "north_east", "North East"
-    NORTH_WEST = "north_west", "North West"
-    YORKSHIRE_HUMBER = "yorkshire_humber", "Yorkshire and the Humber"
-    EAST_MIDLANDS = "east_midlands", "East Midlands"
-    WEST_MIDLANDS = "west_midlands", "West Midlands"
-    EAST_OF_ENGLAND = "east_of_england", "East of England"
-    LONDON = "london", "London"
-    SOUTH_EAST = "south_east", "South East"
-    SOUTH_WEST = "south_west", "South West"
-
-
-class AuthorityKind(models.TextChoices):
-    COUNTY = "county", "County council"
-    UNITARY = "unitary", "Unitary authority"
-    METROPOLITAN = "metropolitan", "Metropolitan district"
-    LONDON_BOROUGH = "london_borough", "London borough"
-    SUI_GENERIS = "sui_generis", "Sui generis authority"
-
-
-class LocalAuthority(models.Model):
-    """An English council with social services responsibilities in 2003."""
-
-    code = models.CharField(
-        max_length=4,
-        unique=True,
-        help_text="Used in bid references: the register code, or our own where there is none.",
-    )
-    lae_code = models.CharField(
-        "GB-LAE code",
-        max_length=3,
-        blank=True,
-        help_text="Local Authorities for England register code; empty for councils "
-        "abolished before the register began.",
-    )
-    gss_code = models.CharField("ONS GSS code", max_length=9, blank=True)
-    name = models.CharField(max_length=120, unique=True)
-    short_name = models.CharField(max_length=80)
-    kind = models.CharField(max_length=16, choices=AuthorityKind.choices)
-    region = models.CharField(max_length=20, choices=Region.choices)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "local authorities"
-        constraints = [
-            models.UniqueConstraint(fields=["lae_code"], condition=~Q(lae_code=""), name="unique_lae_code")
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def org_id(self):
-        """The org-id.guide identifier 360Giving uses for the authority."""
-        return f"GB-LAE-{self.lae_code}" if self.lae_code else ""
-
-
-class ServiceScope(models.Model):
-    """A service a children's trust may cover, or one that it may not."""
-
-    slug = models.SlugField(unique=True)
-    name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
-    allowed = models.BooleanField(default=True)
-    excluded_reason = models.TextField(
-        blank=True, help_text="Shown to councils when a scope cannot be chosen."
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
-        constraints = [
-            models.CheckConstraint(
-                name="excluded_scopes_give_a_reason",
-                condition=Q(allowed=True) | ~Q(excluded_reason=""),
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-
-class AwardState(models.TextChoices):
-    OFFERED = "offered", "Offered"
-    ACCEPTED = "accepted", "Accepted"
-    DECLINED = "declined", "Declined"
-    CONDITIONS_MET = "conditions_met", "Conditions met"
-    PAID = "paid", "Paid"
-    WITHDRAWN = "withdrawn", "Withdrawn"
-
-
-# An offer can be withdrawn until the consultation condition is met.
-WITHDRAWABLE_AWARD_STATES = [AwardState.OFFERED, AwardState.ACCEPTED]
+from .enums import WITHDRAWABLE_AWARD_STATES, Audience, AwardState, ExportFormat, ExportState
 
 
 class FundingAward(ConcurrentTransitionModel, models.Model):
@@ -253,12 +136,6 @@ class Trust(models.Model):
         return self.name
 
 
-class Audience(models.TextChoices):
-    COMMUNITIES = "communities", "Local communities"
-    AGENCIES = "agencies", "Partner agencies"
-    STAFF = "staff", "Staff involved in the trust"
-
-
 def evidence_path(instance, filename):
     return f"consultation/{uuid.uuid4().hex}"
 
@@ -284,22 +161,6 @@ class ConsultationActivity(models.Model):
 
     def __str__(self):
         return f"{self.get_audience_display()} on {self.held_on}"
-
-
-class ExportFormat(models.TextChoices):
-    CSV = "csv", "Awards (CSV)"
-    XLSX = "xlsx", "Awards (Excel)"
-    GIVING_JSON = "360giving", "360Giving grants (JSON)"
-    GIVING_CSV = "360giving-csv", "360Giving grants (CSV)"
-    PDF = "pdf", "Programme summary (PDF)"
-
-
-class ExportState(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Building"
-    DONE = "done", "Ready"
-    FAILED = "failed", "Failed"
-    EXPIRED = "expired", "Expired"
 
 
 def export_path(instance, filename):

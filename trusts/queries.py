@@ -11,9 +11,10 @@ from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
 
 from accounts.models import Role
 from bids.models import Bid, BidState
+from reference.models import Region
 
-from .awards import ACCEPTED_STATES, COMMITTED_STATES
-from .models import Audience, AwardEvent, AwardState, FundingAward, Region
+from .enums import ACCEPTED_STATES, COMMITTED_STATES, Audience, AwardState
+from .models import AwardEvent, FundingAward
 
 AWARDS_PER_PAGE = 50
 ZERO = Decimal("0")

@@ -8,7 +8,7 @@ import rules
 
 from accounts.rules import is_admin, is_council, is_lead
 
-from .models import AwardState
+from .enums import AwardState
 
 
 @rules.predicate
@@ -33,3 +33,4 @@ rules.add_perm("trusts.export_reports", is_lead | is_admin)
 # The Django admin shows awards and report exports to administrators, read only.
 for model in ["fundingaward", "reportexport", "awardevent", "consultationactivity"]:
     rules.add_perm(f"trusts.view_{model}", is_admin)
+rules.add_perm("trusts", is_admin)

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import awards, programme, reports
+from .views import approval, awards, programme, reports
 
 app_name = "trusts"
 
 urlpatterns = [
+    path("bids/<str:reference>/decision/approve", approval.approve, name="approve"),
     path("awards", programme.award_list, name="awards"),
     path("awards/<int:pk>", awards.award_page, name="award"),
     path("awards/<int:pk>/letter", awards.letter, name="award-letter"),

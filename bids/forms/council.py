@@ -18,11 +18,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
-from config.templatetags.service import money as money_text
-from trusts.models import ServiceScope
+from core.money import money as money_text
+from reference.models import ServiceScope
 
 from .. import documents
-from ..drafting import PARTNER_FIELDS, core_sector_message, missing_core_sectors
+from ..drafting import PARTNER_FIELDS
+from ..eligibility import core_sector_message, missing_core_sectors
 from ..models import DeliverySetting, Focus, GovernanceModel, Section, Sector
 from . import ModelIdsField
 from .layout import Reveal, money

@@ -5,10 +5,8 @@ from datetime import datetime, time
 from django import forms
 from django.utils import timezone
 
-from config.templatetags.service import london
-from trusts.models import LocalAuthority
-
-from ..rounds import LONDON
+from core.london import LONDON, london
+from reference.models import LocalAuthority
 
 REASON_LIMIT = 1000
 

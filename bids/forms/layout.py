@@ -4,7 +4,7 @@ questions (the GOV.UK "conditional reveal"), and an amount in pounds with a £ p
 crispy-forms-gds's own ConditionalRadios numbers items from 0 while its plain radios
 number them from 1, and it points aria-controls at panels that do not exist for items
 with nothing to reveal; these follow the GOV.UK Frontend templates instead, so the error
-summary (config.templatetags.service.error_anchor) can link to the first item.
+summary (core.templatetags.service.error_anchor) can link to the first item.
 """
 
 from crispy_forms.utils import TEMPLATE_PACK, render_field

@@ -28,6 +28,5 @@ urlpatterns = [
     path("bids/<str:reference>/interview/cancel", programme.cancel_interview, name="cancel-interview"),
     path("bids/<str:reference>/interview/record", programme.record_interview, name="record-interview"),
     path("bids/<str:reference>/interview.ics", programme.interview_ics, name="interview-ics"),
-    path("bids/<str:reference>/decision/approve", programme.approve, name="approve"),
     path("bids/<str:reference>/decision/reject", programme.reject, name="reject"),
 ]

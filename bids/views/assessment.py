@@ -6,18 +6,16 @@ before any permission is asked; the action's permission is then checked on the b
 """
 
 from decimal import Decimal
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from accounts.decorators import permission_required
+from core.views import pagination, posted
 
 from .. import conflicts, scoring, workflow
 from ..assessment_forms import ConflictForm, ScoreForm
@@ -32,49 +30,12 @@ from ..models import (
     Partner,
 )
 from ..queries import bids_for, timeline_for
+from .access import bid_url, bid_view, document_url
 
 ASSESSOR_PAGE_SIZE = 50
 
 
-def bid_view(permission):
-    """Sign in, find the bid through bids_for (404 if this person may not see it), then
-    check the permission on it (403). The view gets the bid instead of its reference."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapper(request, reference, *args, **kwargs):
-            bid = get_object_or_404(
-                bids_for(request.user).select_related("funding_round", "authority"), reference=reference
-            )
-            if not request.user.has_perm(permission, bid):
-                raise PermissionDenied
-            return view(request, bid, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def posted(request):
-    """The submitted data, or None for a GET (an empty POST is still a submission)."""
-    return request.POST if request.method == "POST" else None
-
-
-def bid_url(bid):
-    return reverse("bids:bid", kwargs={"reference": bid.reference})
-
-
-def document_url(bid, document):
-    try:
-        return reverse("bids:document", kwargs={"reference": bid.reference, "pk": document.pk})
-    except NoReverseMatch:
-        return None
-
-
 def home(request):
-    from .programme import _pagination
-
     own = Assessment.objects.filter(bid=OuterRef("pk"), assessor=request.user)
     # Newest round first, a page at a time: an assessor builds up hundreds of bids over
     # the years, and the ones to score now are in the latest round.
@@ -92,7 +53,7 @@ def home(request):
             "page_title": "Bids to assess",
             "bids": page.object_list,
             "page": page,
-            "pages": _pagination(page, QueryDict(mutable=True)),
+            "pages": pagination(page, QueryDict(mutable=True)),
             "panels": interview_panels(request.user),
         },
     )
@@ -119,7 +80,7 @@ def bid_page(request, bid):
         "documents": documents,
         "interviews": list(bid.interviews.prefetch_related("panel").select_related("recorded_by")),
         "decision": getattr(bid, "decision", None),
-        "award": _award(bid),
+        "award": getattr(bid, "award", None),
         "can_manage": user.has_perm("bids.manage_assessment", bid),
         "can_see_scores": user.has_perm("bids.view_programme", bid),
     }
@@ -163,12 +124,6 @@ def event_title(event, show_scores):
     return event.get_kind_display()
 
 
-def _award(bid):
-    from trusts.models import FundingAward
-
-    return FundingAward.objects.filter(bid=bid).first()
-
-
 def lead_actions(bid):
     """What the programme lead can do with the bid now, as (text, url) links."""
     reference = bid.reference
@@ -192,7 +147,9 @@ def lead_actions(bid):
         actions.append(("Rearrange the interview", url("reschedule-interview")))
         actions.append(("Cancel the interview", url("cancel-interview")))
     if state == BidState.INTERVIEWED:
-        actions.append(("Approve and offer an award", url("approve")))
+        actions.append(
+            ("Approve and offer an award", reverse("trusts:approve", kwargs={"reference": reference}))
+        )
         actions.append(("Reject", url("reject")))
     return actions
 

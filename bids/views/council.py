@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_required
-from config.templatetags.service import london
+from core.london import london
+from core.views import posted
 
-from .. import deadlines, documents, drafting, workflow
+from .. import deadlines, documents, drafting, eligibility, workflow
 from ..forms.council import (
     QUESTION_PAGES,
     CompleteForm,
@@ -45,7 +46,7 @@ from ..models import (
     Section,
     SupportingDocument,
 )
-from ..queries import bids_for, rounds_with_extension_for, timeline_for
+from ..queries import bids_for, council_recipients, rounds_with_extension_for, timeline_for
 
 
 def home(request):
@@ -135,11 +136,6 @@ def editable(view):
             return to_bid_page(request, bid, " ".join(error.problems))
 
     return wrapper
-
-
-def posted(request):
-    """The POST data, bound even when empty (an empty POST is still a submission)."""
-    return request.POST if request.method == "POST" else None
 
 
 def returning_to_check(request):
@@ -520,7 +516,7 @@ def section_complete(request, bid, section):
 @editable
 def partners(request, bid):
     partner_list = list(bid.partners.select_related("added_by"))
-    missing = drafting.missing_core_sectors(bid)
+    missing = eligibility.missing_core_sectors(bid)
     return render(
         request,
         "bids/council/partners.html",
@@ -530,7 +526,7 @@ def partners(request, bid):
             "bid": bid,
             "partners": partner_list,
             "missing": missing,
-            "missing_message": drafting.core_sector_message(missing) if missing else "",
+            "missing_message": eligibility.core_sector_message(missing) if missing else "",
             "back_url": reverse("bids:bid", args=[bid.reference]),
         },
     )
@@ -665,20 +661,14 @@ def check(request, bid):
     prefetch_answers(bid)
     problems = [
         {"message": message, "url": section_url(bid, section)}
-        for section, message in drafting.submission_problems(bid)
+        for section, message in eligibility.submission_problems(bid)
     ]
     form = DeclarationForm(posted(request), bid=bid)
     submitted_problems = []
     if request.method == "POST":
         if form.is_valid() and not problems:
             try:
-                workflow.change_state(
-                    bid,
-                    "submit",
-                    request.user,
-                    expected_state=BidState.DRAFT,
-                    effect=lambda locked: Bid.objects.filter(pk=locked.pk).update(declaration_confirmed=True),
-                )
+                drafting.submit(bid, request.user)
             except workflow.StaleBid as error:
                 return to_bid_page(request, bid, " ".join(error.problems))
             except workflow.WorkflowError as error:
@@ -713,7 +703,7 @@ def submitted(request, reference):
         {
             "page_title": "Expression of interest submitted",
             "bid": bid,
-            "recipients": workflow.council_recipients(bid),
+            "recipients": council_recipients(bid),
         },
     )
 

@@ -4,12 +4,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
 from accounts.decorators import permission_required
-from config.templatetags.service import london
+from core.london import london
+from core.views import posted
 
 from .. import deadlines
 from ..forms.extensions import ExtensionForm
 from ..models import DeadlineExtension, FundingRound
-from .council import posted
 
 
 @permission_required("bids.grant_extension")

@@ -17,13 +17,25 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_required
-from config.templatetags.service import STATE_TAG_COLOURS, money, percent
-from trusts.models import AuthorityKind, Region
+from core.london import london
+from core.money import money
+from core.templatetags.service import STATE_TAG_COLOURS, percent
+from core.views import pagination, posted
+from reference.models import AuthorityKind, Region
 
-from .. import assignment, deadlines, decisions, drafting, interviews, moderation, scoring, workflow
+from .. import (
+    assignment,
+    bookings,
+    deadlines,
+    decisions,
+    interviews,
+    invitations,
+    moderation,
+    scoring,
+    workflow,
+)
 from ..assessment_forms import (
     AddAssessorForm,
-    ApproveForm,
     BulkShortlistForm,
     InterviewForm,
     ModerationForm,
@@ -34,10 +46,11 @@ from ..assessment_forms import (
     ShortlistForm,
     StateForm,
 )
+from ..eligibility import eligibility_problems, missing_core_sectors
 from ..filters import SORTS, RankingFilter, ranking_queryset
 from ..models import Assessment, BidState, ConflictOfInterest, Focus, FundingRound, Interview
 from ..queries import current_round
-from .assessment import bid_url, bid_view, posted
+from .access import bid_url, bid_view
 
 PIPELINE_STATES = [state for state in BidState if state != BidState.DRAFT]
 RANKING_PAGE_SIZE = 50
@@ -84,7 +97,7 @@ def _round(slug):
     return get_object_or_404(FundingRound, slug=slug)
 
 
-def _not_now(request, bid, doing):
+def not_now(request, bid, doing):
     messages.info(request, f"You cannot {doing} a bid that is {bid.get_state_display().lower()}.")
     return redirect(bid_url(bid))
 
@@ -96,7 +109,7 @@ def _not_now(request, bid, doing):
 def eligibility(request, bid):
     """Check a submitted bid, then start its assessment or return it to the council."""
     if bid.state != BidState.SUBMITTED and request.method == "GET":
-        return _not_now(request, bid, "check the eligibility of")
+        return not_now(request, bid, "check the eligibility of")
     start_form = StateForm(bid=bid)
     return_form = ReasonForm(
         bid=bid,
@@ -141,8 +154,8 @@ def eligibility(request, bid):
             else:
                 messages.success(request, f"{bid.reference} has been returned to {bid.authority.name}")
                 return redirect(bid_url(bid))
-    problems = drafting.eligibility_problems(bid)
-    missing = drafting.missing_core_sectors(bid)
+    problems = eligibility_problems(bid)
+    missing = missing_core_sectors(bid)
     checks = [
         ("Partners from social services, education and health", not missing),
         (
@@ -240,7 +253,7 @@ def auto_assign(request, round_slug):
 @bid_view("bids.manage_assessment")
 def bid_assessors(request, bid):
     if bid.state not in assignment.ASSIGNABLE_STATES and request.method == "GET":
-        return _not_now(request, bid, "change the assessors of")
+        return not_now(request, bid, "change the assessors of")
     form = AddAssessorForm(posted(request), bid=bid)
     if request.method == "POST" and form.is_valid():
         try:
@@ -343,7 +356,7 @@ def moderate(request, bid):
     )
     if request.method == "POST":
         if not can_moderate:
-            return _not_now(request, bid, "moderate the scores of")
+            return not_now(request, bid, "moderate the scores of")
         if form.is_valid():
             try:
                 moderation.moderate(
@@ -451,7 +464,7 @@ def ranking(request, round_slug):
             "filters": filters,
             "page": page,
             "rows": rows,
-            "pages": _pagination(page, query),
+            "pages": pagination(page, query),
             "sort": filters.sort_key,
             "sort_links": _sort_links(query, filters.sort_key),
             "bulk": bulk,
@@ -566,30 +579,6 @@ def _bulk_shortlist(request, funding_round, form):
         messages.info(request, f"Not changed: {failure}")
 
 
-def _pagination(page, query):
-    """GOV.UK pagination items: first, last, current and its neighbours, with ellipses."""
-    if page.paginator.num_pages <= 1:
-        return None
-
-    def href(number):
-        params = query.copy()
-        params["page"] = number
-        return f"?{params.urlencode()}"
-
-    items, last = [], 0
-    for number in page.paginator.page_range:
-        if number in (1, page.paginator.num_pages) or abs(number - page.number) <= 1:
-            if last and number - last > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": number, "href": href(number), "current": number == page.number})
-            last = number
-    return {
-        "items": items,
-        "previous": href(page.previous_page_number()) if page.has_previous() else None,
-        "next": href(page.next_page_number()) if page.has_next() else None,
-    }
-
-
 def _sort_links(query, current):
     """For each sortable column: the link that sorts by it (or reverses it) and aria-sort."""
     links = {}
@@ -611,7 +600,7 @@ def _sort_links(query, current):
 @bid_view("bids.manage_assessment")
 def shortlist(request, bid):
     if bid.state != BidState.UNDER_ASSESSMENT and request.method == "GET":
-        return _not_now(request, bid, "shortlist")
+        return not_now(request, bid, "shortlist")
     form = ShortlistForm(posted(request), bid=bid)
     if request.method == "POST" and form.is_valid():
         action = form.cleaned_data["decision"]
@@ -649,7 +638,7 @@ def shortlist(request, bid):
 @bid_view("bids.manage_assessment")
 def schedule_interview(request, bid):
     if bid.state != BidState.SHORTLISTED and request.method == "GET":
-        return _not_now(request, bid, "schedule an interview for")
+        return not_now(request, bid, "schedule an interview for")
     form = InterviewForm(posted(request), bid=bid)
     if request.method == "POST" and form.is_valid():
         try:
@@ -669,9 +658,9 @@ def schedule_interview(request, bid):
 
 @bid_view("bids.manage_assessment")
 def reschedule_interview(request, bid):
-    interview = interviews.scheduled_interview(bid)
+    interview = bookings.scheduled_interview(bid)
     if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
-        return _not_now(request, bid, "rearrange the interview for")
+        return not_now(request, bid, "rearrange the interview for")
     form = RescheduleForm(posted(request), bid=bid, interview=interview)
     if request.method == "POST" and form.is_valid():
         try:
@@ -694,8 +683,6 @@ def reschedule_interview(request, bid):
 
 
 def _when(interview):
-    from config.templatetags.service import london
-
     return london(interview.starts_at)
 
 
@@ -718,9 +705,9 @@ def _interview_page(request, bid, form, title, submit_text, interview=None):
 
 @bid_view("bids.manage_assessment")
 def cancel_interview(request, bid):
-    interview = interviews.scheduled_interview(bid)
+    interview = bookings.scheduled_interview(bid)
     if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
-        return _not_now(request, bid, "cancel the interview for")
+        return not_now(request, bid, "cancel the interview for")
     form = ReasonForm(
         posted(request),
         bid=bid,
@@ -758,9 +745,9 @@ def cancel_interview(request, bid):
 
 @bid_view("bids.record_interview")
 def record_interview(request, bid):
-    interview = interviews.scheduled_interview(bid)
+    interview = bookings.scheduled_interview(bid)
     if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
-        return _not_now(request, bid, "record the interview for")
+        return not_now(request, bid, "record the interview for")
     form = RecordInterviewForm(posted(request), bid=bid)
     if request.method == "POST" and form.is_valid():
         try:
@@ -803,7 +790,7 @@ def interview_ics(request, bid):
     )
     if interview is None:
         raise Http404
-    filename, content, mimetype = interviews.invitation_attachment(interview)
+    filename, content, mimetype = invitations.invitation_attachment(interview)
     response = HttpResponse(content, content_type=f"{mimetype}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -813,39 +800,9 @@ def interview_ics(request, bid):
 
 
 @bid_view("bids.manage_assessment")
-def approve(request, bid):
-    if bid.state != BidState.INTERVIEWED and request.method == "GET":
-        return _not_now(request, bid, "approve")
-    form = ApproveForm(posted(request), bid=bid)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            award = decisions.approve(
-                bid,
-                request.user,
-                base_amount=data["base_amount"],
-                supplement_amount=data["supplement_amount"],
-                justification=data["supplement_justification"],
-                reasons=data["reasons"],
-                feedback=data["feedback"],
-                expected_state=form.seen_state,
-            )
-        except workflow.WorkflowError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(
-                request,
-                f"{bid.reference} approved with an award of £{award.base_amount + award.supplement_amount:,.0f}. "
-                f"{bid.authority.name} has been emailed.",
-            )
-            return redirect(bid_url(bid))
-    return _decision_page(request, bid, form, "Approve", "Approve and offer the award")
-
-
-@bid_view("bids.manage_assessment")
 def reject(request, bid):
     if bid.state != BidState.INTERVIEWED and request.method == "GET":
-        return _not_now(request, bid, "reject")
+        return not_now(request, bid, "reject")
     form = RejectForm(posted(request), bid=bid)
     if request.method == "POST" and form.is_valid():
         try:
@@ -861,13 +818,11 @@ def reject(request, bid):
         else:
             messages.success(request, f"{bid.reference} rejected. {bid.authority.name} has been emailed.")
             return redirect(bid_url(bid))
-    return _decision_page(request, bid, form, "Reject", "Reject the bid")
+    return decision_page(request, bid, form, "Reject", "Reject the bid")
 
 
-def _decision_page(request, bid, form, verb, submit_text):
-    from trusts.awards import committed
-
-    spent, places = committed(bid.funding_round)
+def decision_page(request, bid, form, verb, submit_text, **extra):
+    """The approve (trusts/views/approval.py) and reject pages: the bid's scores and request."""
     return render(
         request,
         "bids/programme/decision.html",
@@ -880,9 +835,8 @@ def _decision_page(request, bid, form, verb, submit_text):
             "submit_text": submit_text,
             "effective_score": scoring.effective_score(bid),
             "interview": bid.interviews.filter(state=Interview.State.HELD).order_by("-recorded_at").first(),
-            "committed": spent,
-            "places_taken": places,
             "back_url": bid_url(bid),
             "cancel_url": bid_url(bid),
+            **extra,
         },
     )

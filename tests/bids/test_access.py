@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from bids.models import BidEvent, ConflictOfInterest, EventKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,6 @@ def test_assessor_sees_only_assigned_bids_without_a_conflict(client_for, open_ro
     assert client.get(bid_url(bid)).status_code == 404
     factories.assign(bid, assessor)
     assert client.get(bid_url(bid)).status_code == 200
-    from bids.models import ConflictOfInterest
 
     ConflictOfInterest.objects.create(
         assessor=assessor, authority=bid.authority, reason="Former employer", declared_by=assessor
@@ -50,8 +50,6 @@ def test_signed_out_visitors_are_asked_to_sign_in(client, open_round):
 
 
 def test_council_timeline_hides_internal_events(client_for, open_round, kent_user, lead):
-    from bids.models import BidEvent, EventKind
-
     bid = factories.submitted_bid(open_round, "KEN", kent_user)
     BidEvent.objects.create(bid=bid, kind=EventKind.ASSESSOR_ASSIGNED, actor=lead, reason="Internal note xyz")
     assert "Internal note xyz" not in client_for(kent_user).get(bid_url(bid)).content.decode()

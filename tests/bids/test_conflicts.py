@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from bids import assignment, conflicts, interviews, workflow
+from bids import assignment, bookings, conflicts, workflow
 from bids.filters import ranking_queryset
 from bids.models import Assessment, Assignment, Bid, ConflictOfInterest, EventKind
 from bids.scoring import effective_score
@@ -77,9 +77,9 @@ def test_a_conflicted_assessor_is_never_assigned_by_hand_or_automatically(
 
 def test_a_conflicted_official_is_not_offered_for_the_panel(open_round, assessor, lead):
     bid = factories.shortlisted_bid(open_round, "KEN", [assessor], lead=lead)
-    assert assessor in interviews.panel_candidates(bid)
+    assert assessor in bookings.panel_candidates(bid)
     factories.conflict(assessor, "KEN")
-    assert assessor not in interviews.panel_candidates(bid)
+    assert assessor not in bookings.panel_candidates(bid)
 
 
 def test_set_aside_scores_are_left_out_of_rankings_and_shown_flagged_in_moderation(

@@ -3,13 +3,15 @@ another council, an unassigned or conflicted assessor get 404; officials who may
 bid get 403 (they have pages of their own); signed-out visitors are asked to sign in."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from bids import documents
+from bids import documents, workflow
+from bids.forms.council import QUESTION_PAGES
 from bids.models import Bid, BidEvent, BidSection, ConflictOfInterest, EventKind, Partner, Sector
 from tests import factories
 
@@ -20,7 +22,6 @@ pytestmark = pytest.mark.django_db
 def bid(open_round, kent_user):
     bid = factories.draft_bid(open_round, "KEN", kent_user)
     factories.partner(bid, Sector.HEALTH)
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     documents.add_document(bid, SimpleUploadedFile("plan.pdf", factories.pdf_bytes()), kent_user)
     return bid
@@ -41,7 +42,6 @@ def council_urls(bid):
         reverse("bids:check", args=[ref]),
         reverse("bids:withdraw", args=[ref]),
     ]
-    from bids.forms.council import QUESTION_PAGES
 
     for section, pages in QUESTION_PAGES.items():
         urls += [reverse("bids:section-page", args=[ref, section.value, page.slug]) for page in pages.pages]
@@ -113,7 +113,6 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, bid):
 def test_another_authoritys_partner_or_document_id_is_404(client_for, kent_user, bid, open_round, leeds_user):
     leeds_bid = factories.draft_bid(open_round, "LDS", leeds_user)
     leeds_partner = factories.partner(leeds_bid, Sector.EDUCATION)
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     leeds_document = documents.add_document(
         leeds_bid, SimpleUploadedFile("leeds.pdf", factories.pdf_bytes()), leeds_user
@@ -163,8 +162,6 @@ def count(client, url):
 
 
 def grow(bid, actor, n=6):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     for i in range(n):
         factories.partner(bid, Sector.VOLUNTARY, name=f"Voluntary partner {i}")
         documents.add_document(bid, SimpleUploadedFile(f"extra-{i}.pdf", factories.pdf_bytes()), actor)
@@ -189,8 +186,6 @@ def test_complete_page_query_count_is_flat(client_for, kent_user, bid):
 
 
 def test_the_record_of_a_submitted_bid_query_count_is_flat(client_for, kent_user, open_round, lead):
-    from bids import workflow
-
     bid = factories.submitted_bid(open_round, "KEN", kent_user)
     client = client_for(kent_user)
     url = reverse("bids:bid", args=[bid.reference])

@@ -4,12 +4,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
 from bids import drafting, workflow
 from bids.models import Bid, BidEvent, BidState, DeadlineExtension, EventKind, Section
-from bids.rounds import LONDON, end_of_day, start_of_day
+from core.london import LONDON, end_of_day, start_of_day
+from reference.models import LocalAuthority
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -119,8 +122,6 @@ def extensions_url(funding_round):
 
 
 def grant(client, funding_round, authority_code="KEN", **overrides):
-    from trusts.models import LocalAuthority
-
     data = {
         "authority": LocalAuthority.objects.get(code=authority_code).pk,
         "day": "7",
@@ -238,9 +239,6 @@ def test_an_unknown_round_is_404(client_for, lead):
 
 
 def test_extensions_page_query_count_is_flat(client_for, lead, round_2003, django_assert_max_num_queries):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     client = client_for(lead)
     with time_machine.travel(BEFORE, tick=False):
         grant(client, round_2003, "KEN")

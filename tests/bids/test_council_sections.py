@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from bids.models import Bid, BidEvent, BidSection, EventKind, Partner, Sector
+from reference.models import ServiceScope
 from tests import factories
-from trusts.models import ServiceScope
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,8 @@
 """Check your answers, submit, the acknowledgement, what the council sees afterwards,
 withdrawing and starting again from a copy."""
 
+from datetime import datetime, time
+
 import pytest
 from django.core import mail
 from django.urls import NoReverseMatch, reverse
@@ -8,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from accounts.models import OutboundEmail
 from bids import workflow
 from bids.models import Bid, BidSection, BidState, Decision, Interview, Partner, Section, Sector
+from core.london import LONDON
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -258,22 +261,16 @@ def test_a_returned_bid_shows_the_programme_teams_reason(client_for, kent_user, 
 
 
 def test_an_interview_booking_shows_when_and_where(client_for, kent_user, ready, lead):
-    from datetime import datetime, time
-
-    from bids.rounds import LONDON
-
     workflow.change_state(ready, "submit", kent_user)
     workflow.change_state(ready, "begin_assessment", lead)
     workflow.change_state(ready, "shortlist", lead, reason="Internal: top quartile")
     starts = datetime.combine(ready.funding_round.interviews_start_on, time(14, 30), tzinfo=LONDON)
 
-    def book(locked):
+    with workflow.transition(ready, "schedule_interview", lead) as change:
         interview = Interview.objects.create(
-            bid=locked, starts_at=starts, location="Wellington House, London", scheduled_by=lead
+            bid=change.record, starts_at=starts, location="Wellington House, London", scheduled_by=lead
         )
         interview.panel.set([lead])
-
-    workflow.change_state(ready, "schedule_interview", lead, effect=book)
     page = client_for(kent_user).get(url("bid", ready)).content.decode()
     assert "Interview booked" in page and "Your interview" in page
     assert "2:30pm on" in page and "Wellington House, London" in page

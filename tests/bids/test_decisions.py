@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(name, bid):
-    return reverse(f"bids:{name}", kwargs={"reference": bid.reference})
+    return reverse(name if ":" in name else f"bids:{name}", kwargs={"reference": bid.reference})
 
 
 @pytest.fixture
@@ -43,14 +43,14 @@ def test_the_approval_page_is_prefilled_from_the_bid(client_for, interviewed, le
         supplement_requested=Decimal("25000"),
         supplement_justification="Three districts.",
     )
-    page = client_for(lead).get(url("approve", interviewed)).content.decode()
+    page = client_for(lead).get(url("trusts:approve", interviewed)).content.decode()
     assert 'value="60,000"' in page and 'value="25,000"' in page
     assert "Three districts." in page
     assert "govuk-input__prefix" in page
 
 
 def test_approving_with_a_100000_award(client_for, interviewed, lead):
-    response = client_for(lead).post(url("approve", interviewed), approval())
+    response = client_for(lead).post(url("trusts:approve", interviewed), approval())
     assert response.status_code == 302
     bid = Bid.objects.get(pk=interviewed.pk)
     assert bid.state == BidState.APPROVED
@@ -76,7 +76,7 @@ def test_approving_with_a_100000_award(client_for, interviewed, lead):
     ],
 )
 def test_approval_form_errors(client_for, interviewed, lead, changes, message):
-    response = client_for(lead).post(url("approve", interviewed), approval(**changes))
+    response = client_for(lead).post(url("trusts:approve", interviewed), approval(**changes))
     page = response.content.decode()
     assert response.status_code == 200 and "<title>Error: " in page and message in page
     assert Bid.objects.get(pk=interviewed.pk).state == BidState.INTERVIEWED
@@ -85,7 +85,7 @@ def test_approval_form_errors(client_for, interviewed, lead, changes, message):
 
 def test_no_supplement_needs_no_justification(client_for, interviewed, lead):
     response = client_for(lead).post(
-        url("approve", interviewed), approval(supplement_amount="", supplement_justification="")
+        url("trusts:approve", interviewed), approval(supplement_amount="", supplement_justification="")
     )
     assert response.status_code == 302
     assert FundingAward.objects.get(bid=interviewed).supplement_amount == 0
@@ -104,7 +104,7 @@ def test_an_award_past_the_rounds_limits_is_refused_keeping_what_was_typed(
     funding_round = factories.open_round(**limits)
     factories.approved_bid_with_award(funding_round, "LDS", lead=lead)
     bid = factories.interviewed_bid(funding_round, "KEN", council=kent_user, lead=lead)
-    response = client_for(lead).post(url("approve", bid), approval())
+    response = client_for(lead).post(url("trusts:approve", bid), approval())
     page = response.content.decode()
     assert response.status_code == 200 and "<title>Error: " in page
     assert message in re.search(r'govuk-error-summary__list">(.*?)</ul>', page, re.S).group(1)
@@ -134,7 +134,7 @@ def test_a_decision_made_meanwhile_is_reported_and_nothing_is_half_done(client_f
     client.post(
         url("reject", interviewed), {"expected_state": "interviewed", "reasons": "R", "feedback": "F"}
     )
-    response = client.post(url("approve", interviewed), approval())
+    response = client.post(url("trusts:approve", interviewed), approval())
     assert "has changed since you opened it" in response.content.decode()
     assert not FundingAward.objects.filter(bid=interviewed).exists()
     assert Decision.objects.get(bid=interviewed).outcome == Decision.Outcome.REJECTED
@@ -158,7 +158,7 @@ def test_the_council_never_sees_scores_assessors_or_internal_notes(
         panel=[lead, assessor],
     )
     interviews.record(bid, assessor, notes="PANEL-NOTES", score=3)
-    client_for(lead).post(url("approve", bid), approval())
+    client_for(lead).post(url("trusts:approve", bid), approval())
     page = client_for(kent_user).get(url("bid", bid)).content.decode()
     assert "The panel was impressed by your partnership." in page  # the feedback is theirs
     for secret in [

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.models import Role
-from bids import documents
+from bids import documents, workflow
 from bids.models import BidEvent, BidSection, ConflictOfInterest, EventKind, Section, SupportingDocument
 from tests import factories
 
@@ -79,6 +79,19 @@ def test_real_documents_are_accepted_and_stored_under_random_names(
         ("plan.docx", factories.pdf_bytes(), "The selected file is a PDF but its name ends in .docx"),
         ("plan.odt", factories.xlsx_bytes(), "The selected file is a XLSX but its name ends in .odt"),
         ("plan.pdf", b"%PDX not quite", "it is not a PDF file"),
+    ],
+    ids=[
+        "elf-named-pdf",
+        "exe-named-pdf",
+        "exe",
+        "text",
+        "pdf-without-extension",
+        "fake-zip-named-docx",
+        "docx-named-xlsx",
+        "docx-named-pdf",
+        "pdf-named-docx",
+        "xlsx-named-odt",
+        "fake-pdf",
     ],
 )
 def test_files_whose_content_is_not_what_their_name_says_are_refused(
@@ -188,7 +201,6 @@ def test_documents_section_cannot_be_completed_without_a_document(client_for, ke
 def submitted_with_document(open_round, kent_user):
     bid = factories.draft_bid(open_round, "KEN", kent_user)
     factories.complete_bid(bid, kent_user)
-    from bids import workflow
 
     bid.documents.all().delete()
     documents.add_document(

@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role
+from bids.views import assessment
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -75,8 +76,6 @@ def test_users_page_query_count_is_flat(client_for, admin_user):
 
 
 def test_assessor_home_shows_the_newest_round_first_a_page_at_a_time(client_for, assessor, monkeypatch):
-    from bids.views import assessment
-
     monkeypatch.setattr(assessment, "ASSESSOR_PAGE_SIZE", 2)
     older, newer = factories.open_round(days_left=5), factories.open_round(days_left=20)
     factories.assign(factories.submitted_bid(older, "BST"), assessor)

@@ -10,8 +10,9 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import Role
+from bids import interviews
 from bids.models import Bid, BidState, EventKind, Interview
-from bids.rounds import LONDON
+from core.london import LONDON
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -210,7 +211,6 @@ def test_an_assessor_not_on_the_panel_cannot_record(
     client_for, open_round, kent_user, assessor, other_assessor, lead
 ):
     bid = factories.shortlisted_bid(open_round, "KEN", [assessor, other_assessor], kent_user, lead)
-    from bids import interviews
 
     interviews.schedule(
         bid,
@@ -249,8 +249,6 @@ def test_the_lead_and_assessors_see_their_panels(client_for, open_round, assesso
 
 
 def test_the_rescheduled_event_is_on_the_record(open_round, kent_user, lead):
-    from bids import interviews
-
     bid = factories.interview_booked_bid(open_round, "KEN", council=kent_user, lead=lead)
     interviews.reschedule(
         bid,

@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from bids import drafting, workflow
 from bids.models import Bid, BidState
@@ -54,7 +54,6 @@ def test_state_cannot_be_written_directly(open_round, kent_user):
 def test_reloading_a_bid_never_unprotects_the_state_of_other_bids(kent_user, open_round, monkeypatch):
     """django-fsm's own reload switches protection off on the shared field while it runs,
     so another thread's bid could be written directly, or fail, in that moment."""
-    from django.db import models
 
     bid = factories.draft_bid(open_round, "KEN", kent_user)
     state_field = Bid._meta.get_field("state")

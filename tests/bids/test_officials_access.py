@@ -57,7 +57,7 @@ BID_PAGES = [
     ("bids:cancel-interview", "interview_scheduled", LEAD_ONLY),
     ("bids:record-interview", "interview_scheduled", expect(assigned=200)),
     ("bids:interview-ics", "interview_scheduled", expect(council_own=200, assigned=200, admin=200)),
-    ("bids:approve", "interviewed", LEAD_ONLY),
+    ("trusts:approve", "interviewed", LEAD_ONLY),
     ("bids:reject", "interviewed", LEAD_ONLY),
 ]
 

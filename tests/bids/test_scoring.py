@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import Role
 from bids import scoring, workflow
 from bids.models import Assessment, CriterionScore, EventKind
 from tests import factories
@@ -153,8 +154,6 @@ def test_only_submitted_scores_can_be_reopened(bid, assessor, lead):
 
 
 def test_an_unassigned_assessor_cannot_score(open_round, bid):
-    from accounts.models import Role
-
     stranger = factories.user(Role.ASSESSOR)
     with pytest.raises(workflow.WorkflowError, match="not assessing this bid"):
         factories.submit_scores(bid, stranger, [1, 1, 1, 1, 1])

@@ -7,9 +7,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from accounts.models import Role, User
-from bids.bench_data import ASSESSED, ASSESSORS_PER_BID
+from bench.data import ASSESSED, ASSESSORS_PER_BID
 from bids.models import Assessment, Bid, BidEvent, BidState, CriterionScore, Decision, FundingRound
-from trusts.models import AwardState, FundingAward
+from trusts.enums import AwardState
+from trusts.models import FundingAward
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,12 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
 
 from accounts.models import OutboundEmail, User
-from bids.demo import DEMO_PASSWORD
 from bids.models import Bid, BidState, FundingRound
+from demo.content import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +43,6 @@ def test_demo_data_has_the_2003_round_as_it_happened(seeded):
 
 
 def test_second_round_is_open_and_kent_and_leeds_have_not_bid(seeded):
-    from django.utils import timezone
-
     second = FundingRound.objects.get(slug="second-round")
     assert second.is_open()
     assert (timezone.localtime(second.closes_at).date() - timezone.localdate()).days == 28
@@ -76,8 +76,6 @@ def test_seeding_twice_changes_nothing_and_keeps_what_users_entered(seeded):
 
 
 def test_demo_data_is_refused_under_production_settings(settings):
-    from django.core.management.base import CommandError
-
     settings.DEBUG = False
     settings.TESTING = False
     with pytest.raises(CommandError):

@@ -16,6 +16,7 @@ from accounts.models import OutboundEmail, Role
 from bids import decisions, interviews, workflow
 from bids.models import Bid, BidEvent, BidState, Decision, EventKind, Interview
 from tests import factories
+from trusts import approvals
 from trusts.models import FundingAward
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,7 @@ COUNCIL_ACTIONS = {"submit", "withdraw"}
 
 
 def test_the_table_covers_every_action_the_workflow_knows():
-    assert set(EDGES) == set(workflow.ACTIONS)
+    assert set(EDGES) == set(workflow.EDGES)
 
 
 def bid_in(state, funding_round, council, lead, assessors=()):
@@ -102,7 +103,7 @@ def perform(bid, action, actor, lead=None):
     if action == "record_interview":
         return interviews.record(bid, actor, notes="Good answers.", score=3)
     if action == "approve":
-        return decisions.approve(
+        return approvals.approve(
             bid,
             actor,
             base_amount=Decimal("60000"),
@@ -113,7 +114,7 @@ def perform(bid, action, actor, lead=None):
         )
     if action == "reject":
         return decisions.reject(bid, actor, reasons="Weak bid.", feedback="Try again.")
-    reason = "A reason." if workflow.ACTIONS[action].needs_reason else ""
+    reason = "A reason." if workflow.EDGES[action].needs_reason else ""
     return workflow.change_state(bid, action, actor, reason=reason)
 
 
@@ -156,7 +157,7 @@ def test_every_action_is_refused_from_a_state_it_does_not_start_from(open_round,
         actor = council if action in COUNCIL_ACTIONS else lead_user
         with pytest.raises(workflow.WorkflowError) as refused:
             perform(bid, action, actor)
-        verb = workflow.ACTIONS[action].verb
+        verb = workflow.EDGES[action].verb
         assert f"You cannot {verb}" in str(refused.value), action
         bid.refresh_from_db()
         assert bid.state == state
@@ -195,7 +196,7 @@ def test_only_the_right_people_can_take_each_action(council, lead_user, action):
             assert Bid.objects.get(pk=bid.pk).state == sources[0], role
 
 
-@pytest.mark.parametrize("action", [a for a, spec in workflow.ACTIONS.items() if spec.needs_reason])
+@pytest.mark.parametrize("action", [a for a, spec in workflow.EDGES.items() if spec.needs_reason])
 def test_actions_that_need_a_reason_refuse_a_blank_one(action):
     bid = Bid(reference="CTP-X", state=EDGES[action][0][0])
     with pytest.raises(workflow.WorkflowError, match="Enter the reason"):
@@ -311,13 +312,13 @@ def test_approval_needs_a_decision_and_an_award(open_round, council, lead_user):
     with pytest.raises(workflow.WorkflowError, match="Record the decision to approve"):
         workflow.change_state(bid, "approve", lead_user, reason="Yes.")
 
-    def decision_only(locked):
+    with (
+        pytest.raises(workflow.WorkflowError, match="Offer the award"),
+        workflow.transition(bid, "approve", lead_user, reason="Yes.") as change,
+    ):
         Decision.objects.create(
-            bid=locked, outcome="approved", reasons="R", feedback="F", decided_by=lead_user
+            bid=change.record, outcome="approved", reasons="R", feedback="F", decided_by=lead_user
         )
-
-    with pytest.raises(workflow.WorkflowError, match="Offer the award"):
-        workflow.change_state(bid, "approve", lead_user, reason="Yes.", effect=decision_only)
     assert not Decision.objects.filter(bid=bid).exists()
     assert Bid.objects.get(pk=bid.pk).state == BidState.INTERVIEWED
 
@@ -325,13 +326,13 @@ def test_approval_needs_a_decision_and_an_award(open_round, council, lead_user):
 def test_rejection_needs_a_rejection_decision(open_round, council, lead_user):
     bid = factories.interviewed_bid(open_round, "KEN", council=council, lead=lead_user)
 
-    def wrong_outcome(locked):
+    with (
+        pytest.raises(workflow.WorkflowError, match="Record the decision to reject"),
+        workflow.transition(bid, "reject", lead_user, reason="No.") as change,
+    ):
         Decision.objects.create(
-            bid=locked, outcome="approved", reasons="R", feedback="F", decided_by=lead_user
+            bid=change.record, outcome="approved", reasons="R", feedback="F", decided_by=lead_user
         )
-
-    with pytest.raises(workflow.WorkflowError, match="Record the decision to reject"):
-        workflow.change_state(bid, "reject", lead_user, reason="No.", effect=wrong_outcome)
     assert not Decision.objects.filter(bid=bid).exists()
 
 
@@ -351,15 +352,14 @@ def test_a_conflicted_panel_member_cannot_record_the_interview(open_round, counc
         interviews.record(bid, assessor, notes="Notes", score=2)
 
 
-def test_an_effect_that_fails_undoes_the_whole_change(open_round, council, lead_user):
+def test_work_inside_the_door_that_fails_undoes_the_whole_change(open_round, council, lead_user):
     bid = factories.under_assessment_bid(open_round, "KEN", council=council, lead=lead_user)
-
-    def fail(locked):
-        BidEvent.objects.create(bid=locked, kind=EventKind.MODERATED, actor=lead_user)
+    with (
+        pytest.raises(workflow.WorkflowError, match="Something else"),
+        workflow.transition(bid, "shortlist", lead_user, reason="Good.") as change,
+    ):
+        BidEvent.objects.create(bid=change.record, kind=EventKind.MODERATED, actor=lead_user)
         raise workflow.WorkflowError("Something else was wrong")
-
-    with pytest.raises(workflow.WorkflowError, match="Something else"):
-        workflow.change_state(bid, "shortlist", lead_user, reason="Good.", effect=fail)
     assert Bid.objects.get(pk=bid.pk).state == BidState.UNDER_ASSESSMENT
     assert not bid.events.filter(kind=EventKind.MODERATED).exists()
     assert not bid.events.filter(to_state=BidState.SHORTLISTED).exists()
@@ -439,7 +439,7 @@ def test_two_threads_deciding_the_same_bid_at_once_on_postgresql(postgres):
 
 
 def approve_kent(bid, lead, base="60000", supplement="40000"):
-    return decisions.approve(
+    return approvals.approve(
         bid,
         lead,
         base_amount=Decimal(base),
@@ -627,7 +627,7 @@ def test_decision_emails_carry_the_award_and_the_feedback_never_the_internal_rea
     bid = factories.interviewed_bid(open_round, "KEN", council=council, lead=lead_user)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        decisions.approve(
+        approvals.approve(
             bid,
             lead_user,
             base_amount=Decimal("60000"),

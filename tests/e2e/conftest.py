@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from playwright.sync_api import sync_playwright
 
 from tests.conftest import need
 from tests.factories import PASSWORD
@@ -30,7 +31,6 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 def browser(django_db_setup):
     need(Path(CHROMIUM).exists() or shutil.which("chromium"), f"Chromium at {CHROMIUM}")
     need(AXE.exists(), "axe-core (run npm ci)")
-    from playwright.sync_api import sync_playwright
 
     # Django restores the reference data a transactional test flushed from a snapshot it
     # keeps on the thread's connection. Once Playwright's event loop runs in this thread,

@@ -16,10 +16,11 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from accounts.models import Role, User
-from bids.demo import minimal_pdf
+from demo.content import minimal_pdf
 from tests import factories
 from trusts import exports
-from trusts.models import AwardState, ExportState, FundingAward, ReportExport
+from trusts.enums import AwardState, ExportState
+from trusts.models import FundingAward, ReportExport
 
 from .conftest import assert_accessible, sign_in
 

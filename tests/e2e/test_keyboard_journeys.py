@@ -23,7 +23,8 @@ from bids import scoring
 from bids.models import Bid, BidState, Section, Sector
 from tests import factories
 from trusts import exports
-from trusts.models import ExportState, FundingAward, ReportExport
+from trusts.enums import ExportState
+from trusts.models import FundingAward, ReportExport
 from trusts.views import reports as reports_view
 
 from .conftest import (

@@ -11,11 +11,12 @@ import pytest
 from django.db import connection
 
 from accounts.models import OutboundEmail
-from bids import decisions, workflow
+from bids import workflow
 from bids.models import Bid, BidState, Decision
+from reference.models import LocalAuthority
 from tests import factories
-from trusts import awards
-from trusts.models import FundingAward, LocalAuthority
+from trusts import approvals, awards
+from trusts.models import FundingAward
 
 BIDS = 20
 
@@ -56,7 +57,7 @@ def test_twenty_approvals_at_once_in_a_round_with_room_for_ten(postgres, binding
             # the approval itself at the same moment.
             bid = Bid.objects.get(pk=pk)
             barrier.wait(timeout=30)
-            award = decisions.approve(
+            award = approvals.approve(
                 bid,
                 lead,
                 base_amount=Decimal("60000"),

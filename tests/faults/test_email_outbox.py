@@ -7,7 +7,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from accounts import mail as outbox
+from accounts import outbox
 from accounts.models import OutboundEmail
 from accounts.tasks import drain_outbox
 from bids import workflow

@@ -19,9 +19,11 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection
 
+from reference.models import LocalAuthority
 from tests import factories
 from trusts import exports, tasks
-from trusts.models import ExportFormat, ExportState, FundingAward, LocalAuthority, ReportExport
+from trusts.enums import ExportFormat, ExportState
+from trusts.models import FundingAward, ReportExport
 
 from .conftest import celery_broker
 

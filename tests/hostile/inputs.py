@@ -17,6 +17,8 @@ from contextlib import contextmanager
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import Client
+from django.utils.http import urlencode
 from hypothesis import HealthCheck, currently_in_test_context, event, settings
 from hypothesis import strategies as st
 
@@ -207,7 +209,6 @@ def posting(client, url, posted, urlencoded=False):
     """POST as a browser would: multipart by default, or a urlencoded body (files dropped)."""
     if not urlencoded:
         return client.post(url, posted)
-    from django.utils.http import urlencode
 
     plain = {
         name: [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
@@ -272,7 +273,6 @@ def last_text(value):
 
 def client_as(user):
     """A client of its own signed in as `user`, so two people's sessions never mix."""
-    from django.test import Client
 
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")

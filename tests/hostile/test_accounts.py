@@ -1,6 +1,7 @@
 """Hostile input on signing in, resetting and choosing a password, and inviting a user."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
@@ -54,7 +55,6 @@ def test_signing_in_lets_in_only_the_right_password(data, kent_user):
             assert last_text(posted.get("password")) in (factories.PASSWORD, f"{factories.PASSWORD}{NUL}")
             assert int(client.session[SESSION_KEY]) == kent_user.pk
             assert not response["Location"].startswith(("http", "//", "javascript")), response["Location"]
-        from axes.models import AccessAttempt
 
         for attempt in AccessAttempt.objects.all():
             assert_no_nul(attempt.username, attempt.get_data, attempt.post_data)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from accounts.models import Role, User
 from bids.models import FundingRound
+from reference.models import Region, ServiceScope
 from tests import factories
-from trusts.models import Region, ServiceScope
 
 from .inputs import (
     HOSTILE,
@@ -130,7 +130,7 @@ def test_a_round_saved_in_the_admin_keeps_its_dates_money_and_weights_in_order(d
 )
 def test_an_excluded_service_scope_always_says_why(posted, admin):
     with rolled_back():
-        outcome = assert_admin_handled(posting(admin, reverse("admin:trusts_servicescope_add"), posted))
+        outcome = assert_admin_handled(posting(admin, reverse("admin:reference_servicescope_add"), posted))
         assert ServiceScope.objects.filter(allowed=False, excluded_reason="").count() == 0
         for scope in ServiceScope.objects.all():
             assert 0 <= scope.position <= 32767 and len(scope.name) <= 120

@@ -17,17 +17,10 @@ from hypothesis import strategies as st
 
 from bids import documents
 from tests import factories
-from tests.trusts.conftest import award_in_state
+from tests.trusts.conftest import award_in_state, consult
+from trusts.enums import Audience, AwardState, ExportFormat
 from trusts.forms import MAX_PEOPLE, MAX_REASON_WORDS
-from trusts.models import (
-    Audience,
-    AwardEvent,
-    AwardState,
-    ConsultationActivity,
-    ExportFormat,
-    FundingAward,
-    ReportExport,
-)
+from trusts.models import AwardEvent, ConsultationActivity, FundingAward, ReportExport
 
 from .inputs import (
     HOSTILE,
@@ -227,8 +220,6 @@ def test_consultation_is_recorded_only_with_a_real_past_date_and_a_sensible_coun
 
 @pytest.fixture
 def consulted(lead, kent_user):
-    from tests.trusts.conftest import consult
-
     award = award_in_state(
         AwardState.ACCEPTED, lead=lead, council=kent_user, funding_round=factories.open_round()
     )

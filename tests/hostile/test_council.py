@@ -16,7 +16,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bids import documents, drafting
+from bids import documents, eligibility, workflow
 from bids.forms.council import (
     MAX_POPULATION,
     PHONE,
@@ -36,8 +36,8 @@ from bids.models import (
     Sector,
     SupportingDocument,
 )
+from reference.models import ServiceScope
 from tests import factories
-from trusts.models import ServiceScope
 
 from .inputs import (
     EACH_PAGE,
@@ -418,7 +418,7 @@ def test_only_a_complete_declared_bid_is_submitted(data, kent, kent_bid, complet
         if fresh.state == BidState.SUBMITTED:
             assert bid == complete_kent_bid and outcome == "success"
             assert fresh.declaration_confirmed and fresh.submitted_at is not None
-            assert not drafting.submission_problems(fresh)
+            assert not eligibility.submission_problems(fresh)
         else:
             assert fresh.state == BidState.DRAFT
 
@@ -482,8 +482,6 @@ def test_starting_a_bid_makes_at_most_one_live_bid_for_the_officers_own_authorit
 
 @pytest.fixture
 def withdrawn_kent_bid(kent_user):
-    from bids import workflow
-
     bid = factories.draft_bid(factories.open_round(), "KEN", kent_user)
     return workflow.change_state(bid, "withdraw", kent_user, reason="Starting again.")
 

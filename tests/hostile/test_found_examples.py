@@ -11,7 +11,8 @@ from accounts.models import Role
 from bids.models import Bid, BidSection
 from tests import factories
 from tests.trusts.conftest import award_in_state
-from trusts.models import AwardState, FundingAward
+from trusts.enums import AwardState
+from trusts.models import FundingAward
 
 from .inputs import NUL, assert_handled, client_as, page_text
 

@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from bids import drafting, interviews, scoring
+from bids import bookings, eligibility, scoring
 from bids.forms.extensions import REASON_LIMIT
 from bids.models import (
     Assessment,
@@ -31,8 +31,9 @@ from bids.models import (
     Interview,
     Moderation,
 )
+from reference.models import LocalAuthority
 from tests import factories
-from trusts.models import FundingAward, LocalAuthority
+from trusts.models import FundingAward
 
 from .inputs import (
     HOSTILE,
@@ -57,7 +58,7 @@ NOT_THERE = ["0", "999999999", str(2**63 - 1), str(2**70)]
 
 
 def url(name, bid, **extra):
-    return reverse(f"bids:{name}", kwargs={"reference": bid.reference, **extra})
+    return reverse(name if ":" in name else f"bids:{name}", kwargs={"reference": bid.reference, **extra})
 
 
 def words(text):
@@ -275,7 +276,7 @@ def test_eligibility_only_starts_an_eligible_bid_or_returns_it_with_a_reason(dat
         fresh = Bid.objects.get(pk=submitted.pk)
         assert fresh.state in (BidState.SUBMITTED, BidState.UNDER_ASSESSMENT, BidState.DRAFT)
         if fresh.state == BidState.UNDER_ASSESSMENT:
-            assert outcome == "success" and not drafting.eligibility_problems(fresh)
+            assert outcome == "success" and not eligibility.eligibility_problems(fresh)
         if fresh.state == BidState.DRAFT:
             assert_reason_recorded(fresh.events.get(kind=EventKind.STATE_CHANGED, to_state=BidState.DRAFT))
 
@@ -513,7 +514,7 @@ def interview_form(bid, people, **extra):
         year=field(str(day.year), "2003", "20030", *NUMBERISH),
         hour=field("10", "0", "23", "24", *NUMBERISH),
         minute=field("30", "00", "59", "60", *NUMBERISH),
-        duration_minutes=field(*[str(m) for m in interviews.DURATIONS], "15", "600", *NUMBERISH),
+        duration_minutes=field(*[str(m) for m in bookings.DURATIONS], "15", "600", *NUMBERISH),
         location=field("Wellington House, 133-155 Waterloo Road, London SE1 8UG", "L" * 255, "L" * 256, ""),
         video_link=field(
             "https://meet.example.com/ctp", "meet.example.com/ctp", "javascript:alert(1)", "ftp://x", ""
@@ -526,12 +527,12 @@ def interview_form(bid, people, **extra):
 
 def assert_booking_keeps_the_rules(bid):
     for interview in Interview.objects.filter(bid=bid, state=Interview.State.SCHEDULED):
-        assert interviews.in_window(bid.funding_round, interview.starts_at)
-        assert interview.duration_minutes in interviews.DURATIONS
+        assert bookings.in_window(bid.funding_round, interview.starts_at)
+        assert interview.duration_minutes in bookings.DURATIONS
         assert len(interview.location) <= 255 and (interview.location.strip() or interview.video_link.strip())
         assert interview.video_link == "" or interview.video_link.startswith(("https://", "http://"))
         panel = set(interview.panel.values_list("pk", flat=True))
-        assert panel and panel <= set(interviews.panel_candidates(bid).values_list("pk", flat=True))
+        assert panel and panel <= set(bookings.panel_candidates(bid).values_list("pk", flat=True))
         assert_no_nul(interview.location, interview.video_link)
 
 
@@ -647,7 +648,7 @@ def test_an_award_is_always_within_the_rounds_limits(data, lead_client, kent_use
     )
     funding_round = interviewed.funding_round
     with rolled_back():
-        outcome = assert_handled(posting(lead_client, url("approve", interviewed), posted))
+        outcome = assert_handled(posting(lead_client, url("trusts:approve", interviewed), posted))
         award = FundingAward.objects.filter(bid=interviewed).first()
         assert (award is not None) == (outcome == "success")
         assert (Bid.objects.get(pk=interviewed.pk).state == BidState.APPROVED) == (outcome == "success")
@@ -693,7 +694,9 @@ def test_a_rejection_records_reasons_and_feedback(data, lead_client, interviewed
     reference=st.one_of(
         st.sampled_from([NUL, f"CTP{NUL}", "CTP-2003-ZZZ"]), hostile_text.filter(lambda t: t and "/" not in t)
     ),
-    name=st.sampled_from(["score", "eligibility", "moderate", "shortlist", "approve", "schedule-interview"]),
+    name=st.sampled_from(
+        ["score", "eligibility", "moderate", "shortlist", "trusts:approve", "schedule-interview"]
+    ),
 )
 def test_an_officials_page_for_a_bid_that_is_not_there_is_page_not_found(reference, name, lead_client):
     with rolled_back():

@@ -1,6 +1,7 @@
 """Builders for award tests: awards in each state, taken there through trusts/awards.py."""
 
 from datetime import timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -9,7 +10,7 @@ from django.utils import timezone
 from accounts.models import Role
 from tests import factories
 from trusts import awards
-from trusts.models import Audience, AwardState
+from trusts.enums import Audience, AwardState
 
 
 def consult(award, council, audiences=tuple(Audience), people=25):
@@ -26,7 +27,6 @@ def consult(award, council, audiences=tuple(Audience), people=25):
 
 def award_in_state(state, *, lead, council, funding_round=None, authority_code=None, supplement=0):
     """An award taken through the real verbs to `state`."""
-    from decimal import Decimal
 
     authority_code = authority_code or council.local_authority.code
     award = factories.approved_bid_with_award(
@@ -103,6 +103,5 @@ def tables(html):
 
 def pounds(text):
     """'£60,000' or '£60,000.50' -> Decimal."""
-    from decimal import Decimal
 
     return Decimal(text.replace("£", "").replace(",", ""))

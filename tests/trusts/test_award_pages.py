@@ -5,17 +5,24 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import Workbook
 from pypdf import PdfReader
 
 from accounts.models import Role
-from bids.demo import minimal_pdf
 from bids.models import ConflictOfInterest
+from demo.content import minimal_pdf
 from tests import factories
 from trusts import awards
-from trusts.models import Audience, AwardState, ConsultationActivity, FundingAward, Trust
+from trusts.enums import Audience, AwardState
+from trusts.models import ConsultationActivity, FundingAward, Trust
 
 from .conftest import award_in_state, consult
 
@@ -297,16 +304,12 @@ def odt_bytes():
 
 
 def xlsx_bytes():
-    from openpyxl import Workbook
-
     buffer = io.BytesIO()
     Workbook().save(buffer)
     return buffer.getvalue()
 
 
 def upload(name, content):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile(name, content)
 
 
@@ -485,10 +488,6 @@ def test_council_does_not_see_another_councils_award_in_any_way(client_for, lead
 
 
 def test_award_page_query_count_is_flat(accepted, kent_user, lead):
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
     browsers = {}
     for person in (kent_user, lead):
         browsers[person.pk] = Client()
@@ -506,8 +505,6 @@ def test_award_page_query_count_is_flat(accepted, kent_user, lead):
 
 
 def test_award_emails_read_as_plain_text(award, kent_user, lead, django_capture_on_commit_callbacks):
-    from django.core import mail
-
     with django_capture_on_commit_callbacks(execute=True):
         awards.decline(award, kent_user, "We can't staff it & we're sorry.")
     (declined,) = [message for message in mail.outbox if "declined" in message.subject]

@@ -13,7 +13,8 @@ from bids.models import Partner, Sector
 from tests import factories
 from trusts import awards
 from trusts.awards import AwardError, StaleAward
-from trusts.models import Audience, AwardEvent, AwardState, ConsultationActivity, FundingAward, Trust
+from trusts.enums import Audience, AwardState
+from trusts.models import AwardEvent, ConsultationActivity, FundingAward, Trust
 
 from .conftest import award_in_state, consult
 

@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from accounts.models import OutboundEmail
 from trusts import exports
-from trusts.models import AwardEvent, AwardState, ConsultationActivity, FundingAward, Trust
+from trusts.enums import AwardState
+from trusts.models import AwardEvent, ConsultationActivity, FundingAward, Trust
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,11 @@ from pypdf import PdfReader
 
 from accounts.models import Role
 from bids.models import Assessment, Bid, BidState, Moderation
+from reference.models import LocalAuthority
 from tests import factories
 from trusts import exports
-from trusts.models import AwardState, FundingAward, LocalAuthority
+from trusts.enums import AwardState
+from trusts.models import FundingAward
 
 from .conftest import award_in_state, pounds, tables
 from .test_programme_pages import SPREAD, spread  # noqa: F401  (fixture)

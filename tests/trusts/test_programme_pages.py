@@ -7,9 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+import trusts.views.programme as programme
 from accounts.models import Role
+from reference.models import Region
 from tests import factories
-from trusts.models import AwardState, Region
+from trusts.enums import AwardState
 from trusts.queries import AWARDS_PER_PAGE
 
 from .conftest import award_in_state, pounds, tables
@@ -113,8 +115,6 @@ def test_an_unknown_filter_value_is_explained_not_a_crash(client_for, lead):
 
 
 def test_awards_list_is_paginated_with_totals_over_every_page(client_for, lead, monkeypatch, open_round):
-    import trusts.views.programme as programme
-
     monkeypatch.setattr(programme, "AWARDS_PER_PAGE", 2)
     made = [
         award_in_state(

@@ -1,6 +1,6 @@
 import pytest
 
-from trusts.models import AuthorityKind, LocalAuthority, Region, ServiceScope
+from reference.models import AuthorityKind, LocalAuthority, Region, ServiceScope
 
 pytestmark = pytest.mark.django_db
 

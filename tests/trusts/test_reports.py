@@ -17,7 +17,8 @@ from openpyxl import load_workbook
 from accounts.models import Role
 from tests import factories
 from trusts import exports, tasks
-from trusts.models import AwardState, ExportState, ReportExport
+from trusts.enums import AwardState, ExportState
+from trusts.models import ReportExport
 
 from .conftest import award_in_state
 

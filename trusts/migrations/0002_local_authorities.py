@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.db import migrations
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "local_authorities_2003.csv"
+DATA = Path(__file__).resolve().parents[2] / "reference" / "data" / "local_authorities_2003.csv"
 
 
 def load(apps, schema_editor):

@@ -43,11 +43,5 @@ def get_award(request, pk):
     return get_object_or_404(awards_for(request.user).select_related(*AWARD_RELATIONS), pk=pk)
 
 
-def posted(request):
-    """The submitted data, or None for a GET. An empty POST is still a submission: with
-    `request.POST or None` it would leave the form unbound and show no errors at all."""
-    return request.POST if request.method == "POST" else None
-
-
 def posted_files(request):
     return request.FILES if request.method == "POST" else None

@@ -10,16 +10,18 @@ from django.utils.http import content_disposition_header
 from django_fsm import can_proceed
 
 from bids.models import GovernanceModel
-from config.templatetags.service import money
+from core.money import money
+from core.views import posted, posted_files
 
 from .. import awards
-from ..awards import CONSULTATION_CONDITION, AwardError, describe_audiences
+from ..awards import AwardError, describe_audiences
+from ..enums import CONSULTATION_CONDITION, AwardState
 from ..evidence import describe
 from ..forms import AcceptForm, ConditionsMetForm, ConsultationForm, PaymentForm, decline_form, withdraw_form
 from ..letters import award_letter, letter_filename
-from ..models import AwardState, Trust
+from ..models import Trust
 from ..queries import awards_for, consultation_progress
-from .access import get_award, posted, posted_files
+from .access import get_award
 
 
 def award_url(award):

@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from bids.models import FundingRound
+from core.views import pagination
 
 from ..charts import SERIES, region_bars
 from ..forms import AwardFilter
@@ -28,7 +29,7 @@ def award_list(request):
             "filters": filters,
             "form": filters.form if filters.is_bound else None,
             "page": page,
-            "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "pages": pagination(page, request.GET),
             "totals": award_totals(listed),
             "rounds": rounds,
             "filtered": filters.is_bound

@@ -10,11 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 
+from core.views import posted
+
 from .. import exports
+from ..enums import ExportState
 from ..forms import ReportForm
-from ..models import ExportState, ReportExport
+from ..models import ReportExport
 from ..tasks import queue_export
-from .access import posted, programme_page
+from .access import programme_page
 
 RECENT_EXPORTS = 20
 TAG_CLASSES = {

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bids.models import FundingRound
 from trusts import exports
-from trusts.models import ExportFormat
+from trusts.enums import ExportFormat
 
 
 class Command(BaseCommand):

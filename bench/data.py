@@ -7,7 +7,7 @@ each assessed bid three times; a fifth of the bids (up to 2,000) are approved, e
 its award taken on to acceptance, consultation and payment or stopped on the way; and
 every bid carries the history the workflow would have recorded.
 
-This module sits beside bids/demo.py and borrows its words. It does not go through
+This module borrows the demo's words (demo/content.py). It does not go through
 bids/workflow.py: the workflow's checks run per bid and would take many minutes. Instead
 it writes with bulk_create exactly the rows those verbs leave behind (states, events,
 assignments, assessments, interviews, decisions, awards and trusts), so every page reads
@@ -31,21 +31,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from trusts.models import (
-    Audience,
-    AwardEvent,
-    AwardState,
-    ConsultationActivity,
-    FundingAward,
-    LocalAuthority,
-    Region,
-    ServiceScope,
-    Trust,
-)
-
-from . import scoring
-from .demo import CLIENT_GROUPS, FIRST_NAMES, PARTNER_TEMPLATES, SCORE_COMMENTS, SURNAMES
-from .models import (
+from bids import scoring
+from bids.models import (
     Assessment,
     Assignment,
     Bid,
@@ -69,7 +56,12 @@ from .models import (
     Section,
     SupportingDocument,
 )
-from .rounds import DEFAULT_CRITERIA, end_of_day, start_of_day
+from bids.rounds import DEFAULT_CRITERIA
+from core.london import end_of_day, start_of_day
+from demo.content import CLIENT_GROUPS, FIRST_NAMES, PARTNER_TEMPLATES, SCORE_COMMENTS, SURNAMES
+from reference.models import LocalAuthority, Region, ServiceScope
+from trusts.enums import Audience, AwardState
+from trusts.models import AwardEvent, ConsultationActivity, FundingAward, Trust
 
 AUTHORITIES_PER_ROUND = 150
 ASSESSORS = 40

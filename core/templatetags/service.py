@@ -3,39 +3,15 @@
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone
+
+from core.london import london
+from core.money import money
 
 register = template.Library()
 
 
-@register.filter
-def money(value):
-    """£60,000 or £60,000.50: pounds with pence only when there are some."""
-    if value is None or value == "":
-        return ""
-    amount = Decimal(value)
-    if amount == amount.to_integral_value():
-        return f"£{amount:,.0f}"
-    return f"£{amount:,.2f}"
-
-
-@register.filter
-def london(value, fmt="long"):
-    """A date and time in London time, in the GOV.UK style: 11:59pm on 31 March 2003."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    time = local.strftime("%-I:%M%p").lower().replace(":00", "") if fmt != "date" else ""
-    if local.hour == 12 and local.minute == 0:
-        time = "midday"
-    elif local.hour == 0 and local.minute == 0:
-        time = "midnight"
-    day = f"{local.day} {local.strftime('%B %Y')}"
-    if fmt == "date":
-        return day
-    if fmt == "short":
-        return f"{local.day} {local.strftime('%b %Y')}, {time}"
-    return f"{time} on {day}"
+register.filter(money)
+register.filter(london)
 
 
 def error_anchor(field):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bids.demo import DemoSeeder
+from demo.seeder import DemoSeeder
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bids.bench_data import AlreadySeeded, BenchSeeder, top_up_awards
+from bench.data import AlreadySeeded, BenchSeeder, top_up_awards
 
 
 class Command(BaseCommand):

@@ -12,10 +12,12 @@ from django.core.files.base import ContentFile
 
 from accounts.models import Role, User
 from bids.models import BidState, FundingRound
-from bids.rounds import LONDON
+from core.london import LONDON
+from trusts import awards
+from trusts.enums import Audience, AwardState
+from trusts.models import FundingAward
 
-from . import awards
-from .models import Audience, AwardState, FundingAward
+from .content import minimal_pdf
 
 # Where each approved bid's award ends up, in order of the authorities' names.
 PLAN = [
@@ -100,8 +102,6 @@ def _officer(bid):
 
 
 def _take_to(award, target, number, seeder, offered_at):
-    from bids.demo import minimal_pdf
-
     bid = award.bid
     officer = _officer(bid)
     lead = seeder.lead
