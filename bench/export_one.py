@@ -1,4 +1,4 @@
-"""Build one award export over all rounds with trusts/exports.py and report its time and
+"""Build one award export over all rounds with trusts/exports/formats.py and report its time and
 memory: peak resident memory of this process (getrusage), and with --tracemalloc the
 peak of Python allocations during the build. Prints one JSON object. Run by bench/run.py."""
 
@@ -18,7 +18,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from trusts import exports  # noqa: E402
+from trusts.exports import formats  # noqa: E402
 from trusts.models import FundingAward  # noqa: E402
 
 
@@ -42,7 +42,7 @@ def main():
         tracemalloc.start()
     started = time.perf_counter()
     with open(args.output, "wb") as out:
-        rows = exports.build(args.fmt, None, out)
+        rows = formats.build(args.fmt, None, out)
     seconds = time.perf_counter() - started
     python_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
     print(

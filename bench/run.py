@@ -481,7 +481,7 @@ def report(context):
             "",
             "## Exports",
             "",
-            "Built over all rounds by trusts/exports.py (the functions the reports page and its Celery task "
+            "Built over all rounds by trusts/exports/ (the functions the reports page and its Celery task "
             "call) in a fresh process each, after `seed_bench --award-rows` topped the awards up with archive "
             f"rounds ({ex['top_up_10k_s']:.1f} s to {XLSX_JSON_AWARDS:,}, {ex['top_up_100k_s']:.1f} s more to "
             f"{CSV_AWARDS:,}). Peak memory is the exporting process's peak resident set (getrusage), which "

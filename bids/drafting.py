@@ -17,23 +17,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.london import london
-from core.money import money
 
 from . import deadlines, workflow
 from .eligibility import missing_core_sectors
-from .models import (
-    Bid,
-    BidEvent,
-    BidSection,
-    BidState,
-    DeliverySetting,
-    EventKind,
-    Focus,
-    GovernanceModel,
-    Partner,
-    Section,
-    Sector,
-)
+from .models import Bid, BidEvent, BidSection, BidState, EventKind, Partner, Section
+from .questions import COPIED, PARTNER_FIELDS, has_answers, partner_answers, section_answers
 from .workflow import WorkflowError
 
 
@@ -84,33 +72,6 @@ def active_bid(funding_round, authority):
     )
 
 
-COPIED_FIELDS = [
-    "lead_name",
-    "lead_job_title",
-    "lead_email",
-    "lead_phone",
-    "director_name",
-    "director_job_title",
-    "focus",
-    "client_groups",
-    "vision",
-    "other_scope",
-    "delivery_settings",
-    "delivery_other",
-    "population_covered",
-    "governance_model",
-    "governance_other",
-    "member_oversight",
-    "accountability_confirmed",
-    "large_or_complex",
-    "supplement_requested",
-    "supplement_justification",
-    "consultation_communities",
-    "consultation_agencies",
-    "consultation_staff",
-]
-
-
 @transaction.atomic
 def copy_bid(withdrawn, actor):
     """Start again from a withdrawn bid: a new draft with the same answers and partners.
@@ -120,10 +81,12 @@ def copy_bid(withdrawn, actor):
     bid, created = start_bid(withdrawn.funding_round, withdrawn.authority, actor, copy_of=withdrawn)
     if not created:
         return bid, False
-    for field in COPIED_FIELDS:
-        setattr(bid, field, getattr(withdrawn, field))
+    for question in COPIED:
+        if question.many:
+            getattr(bid, question.name).set(question.value(withdrawn))
+        else:
+            setattr(bid, question.name, question.value(withdrawn))
     bid.save()
-    bid.service_scopes.set(withdrawn.service_scopes.all())
     for partner in withdrawn.partners.all():
         partner.pk = None
         partner.bid = bid
@@ -141,15 +104,6 @@ def copy_bid(withdrawn, actor):
 
 class DraftingError(WorkflowError):
     """The bid cannot be changed: it is not a draft, or its deadline has passed."""
-
-
-@dataclass(frozen=True)
-class Answer:
-    """One answer as the council reads it: the key a form field or snapshot uses, a label, text."""
-
-    field: str
-    label: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -321,8 +275,6 @@ def _differences(locked, section, loaded_version, theirs, mine):
 
 # Partners -----------------------------------------------------------------------------
 
-PARTNER_FIELDS = ["name", "sector", "role", "contact_name", "contact_email"]
-
 
 def add_partner(bid, actor, values, now=None):
     """Add a partner agency. Adding overwrites nothing, so it needs no version check."""
@@ -381,150 +333,6 @@ def remove_partner(bid, pk, actor, now=None):
     return partner
 
 
-# What the council said, as it reads it ------------------------------------------------
-
-
-def _yes_no(value):
-    return {True: "Yes", False: "No"}.get(value, "")
-
-
-def _label(choices, value):
-    try:
-        return choices(value).label if value else ""
-    except ValueError:
-        return str(value)
-
-
-def partner_answers(values):
-    """A partner's answers; `values` is a dict of PARTNER_FIELDS."""
-    return [
-        Answer("name", "Agency name", values.get("name") or ""),
-        Answer("sector", "Sector", _label(Sector, values.get("sector"))),
-        Answer("role", "Role in the trust", values.get("role") or ""),
-        Answer("contact_name", "Named contact", values.get("contact_name") or ""),
-        Answer("contact_email", "Contact's email address", values.get("contact_email") or ""),
-    ]
-
-
-def section_answers(bid, section, overrides=None):
-    """The section's answers as the council reads them on its check page.
-
-    `overrides` (field -> value, and "service_scopes" -> scopes) shows what someone typed
-    but has not saved, so it can be set beside what a colleague saved.
-    """
-    overrides = overrides or {}
-
-    def get(field):
-        return overrides[field] if field in overrides else getattr(bid, field)
-
-    section = Section(section)
-    if section == Section.CONTACTS:
-        return [
-            Answer("lead_name", "Lead officer's name", get("lead_name")),
-            Answer("lead_job_title", "Lead officer's job title", get("lead_job_title")),
-            Answer("lead_email", "Lead officer's email address", get("lead_email")),
-            Answer("lead_phone", "Lead officer's telephone number", get("lead_phone")),
-            Answer("director_name", "Responsible director's name", get("director_name")),
-            Answer("director_job_title", "Responsible director's job title", get("director_job_title")),
-        ]
-    if section == Section.FOCUS:
-        answers = [Answer("focus", "Focus of the trust", _label(Focus, get("focus")))]
-        if get("focus") == Focus.CLIENT_GROUPS or "client_groups" in overrides:
-            answers.append(Answer("client_groups", "Client groups", get("client_groups")))
-        answers.append(Answer("vision", "Vision", get("vision")))
-        return answers
-    if section == Section.SCOPES:
-        scopes = overrides["service_scopes"] if "service_scopes" in overrides else bid.service_scopes.all()
-        names = "\n".join(scope.name for scope in sorted(scopes, key=lambda s: (s.position, s.name)))
-        return [
-            Answer("service_scopes", "Services in scope", names),
-            Answer("other_scope", "Other services", get("other_scope")),
-        ]
-    if section == Section.PARTNERS:
-        return [
-            Answer(
-                f"partner-{partner.pk}",
-                partner.name,
-                "\n".join(
-                    answer.text
-                    for answer in partner_answers({f: getattr(partner, f) for f in PARTNER_FIELDS})[1:]
-                    if answer.text
-                ),
-            )
-            for partner in bid.partners.all()
-        ]
-    if section == Section.DELIVERY:
-        settings = get("delivery_settings") or []
-        answers = [
-            Answer(
-                "delivery_settings",
-                "Where services will be delivered",
-                "\n".join(_label(DeliverySetting, value) for value in settings),
-            )
-        ]
-        if DeliverySetting.OTHER in settings or "delivery_other" in overrides:
-            answers.append(Answer("delivery_other", "Other settings", get("delivery_other")))
-        population = get("population_covered")
-        answers.append(
-            Answer(
-                "population_covered",
-                "Children and young people covered",
-                f"{population:,}" if population is not None else "",
-            )
-        )
-        return answers
-    if section == Section.GOVERNANCE:
-        answers = [
-            Answer("governance_model", "Governance model", _label(GovernanceModel, get("governance_model")))
-        ]
-        if get("governance_model") == GovernanceModel.OTHER or "governance_other" in overrides:
-            answers.append(Answer("governance_other", "Other governance model", get("governance_other")))
-        answers.append(
-            Answer("member_oversight", "How elected members oversee the trust", get("member_oversight"))
-        )
-        answers.append(
-            Answer(
-                "accountability_confirmed",
-                "Council remains accountable",
-                "Confirmed" if get("accountability_confirmed") else "Not confirmed",
-            )
-        )
-        return answers
-    if section == Section.FUNDING:
-        large = get("large_or_complex")
-        answers = [
-            Answer("base_award", "Base award", money(bid.funding_round.base_award)),
-            Answer("large_or_complex", "Large or complex trust", _yes_no(large)),
-        ]
-        if large or "supplement_requested" in overrides:
-            answers.append(
-                Answer(
-                    "supplement_requested", "Supplement requested", money(get("supplement_requested") or 0)
-                )
-            )
-            answers.append(
-                Answer(
-                    "supplement_justification", "Why a supplement is needed", get("supplement_justification")
-                )
-            )
-        supplement = (get("supplement_requested") or 0) if large else 0
-        answers.append(
-            Answer("total_requested", "Total requested", money(bid.funding_round.base_award + supplement))
-        )
-        return answers
-    if section == Section.CONSULTATION:
-        return [
-            Answer("consultation_communities", "Local communities", get("consultation_communities")),
-            Answer("consultation_agencies", "Partner agencies", get("consultation_agencies")),
-            Answer("consultation_staff", "Staff involved in the trust", get("consultation_staff")),
-        ]
-    if section == Section.DOCUMENTS:
-        return [
-            Answer(f"document-{doc.pk}", doc.original_name, doc.content_type) for doc in bid.documents.all()
-        ]
-    raise ValueError(section)
-
-
 # The task list ------------------------------------------------------------------------
 
 NOT_STARTED = "Not yet started"
@@ -532,40 +340,12 @@ IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
 CANNOT_START = "Cannot start yet"
 
-ANSWER_FIELDS = {
-    Section.CONTACTS: COPIED_FIELDS[0:6],
-    Section.FOCUS: ["focus", "client_groups", "vision"],
-    Section.SCOPES: ["other_scope"],
-    Section.DELIVERY: ["delivery_settings", "delivery_other", "population_covered"],
-    Section.GOVERNANCE: [
-        "governance_model",
-        "governance_other",
-        "member_oversight",
-        "accountability_confirmed",
-    ],
-    Section.FUNDING: ["large_or_complex", "supplement_requested", "supplement_justification"],
-    Section.CONSULTATION: ["consultation_communities", "consultation_agencies", "consultation_staff"],
-}
-
 
 @dataclass(frozen=True)
 class SectionStatus:
     section: Section
     status: str
     row: BidSection
-
-
-def has_answers(bid, section):
-    """Whether anything has been entered in the section (works on prefetched relations)."""
-    if section == Section.SCOPES and bid.service_scopes.all():
-        return True
-    if section == Section.PARTNERS:
-        return bool(bid.partners.all())
-    if section == Section.DOCUMENTS:
-        return bool(bid.documents.all())
-    return any(
-        getattr(bid, field) not in (None, "", [], False, 0) for field in ANSWER_FIELDS.get(section, [])
-    )
 
 
 def section_statuses(bid):

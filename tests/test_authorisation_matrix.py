@@ -25,8 +25,9 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import Role
 from bids import documents, interviews, workflow
 from bids.models import ConflictOfInterest, Interview
-from trusts import awards, exports
+from trusts import awards
 from trusts.enums import Audience
+from trusts.exports import jobs
 from trusts.models import ReportExport
 
 from . import factories
@@ -246,7 +247,7 @@ class World:
 
     def scene_export(self):
         export = ReportExport.objects.create(format="csv", funding_round=self.round, requested_by=self.lead)
-        exports.run_export(export.pk)
+        jobs.run_export(export.pk)
         return {"pk": export.pk}
 
     # Asking --------------------------------------------------------------------------------

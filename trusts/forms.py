@@ -1,17 +1,21 @@
 """Forms for awards, consultation and reports, in the GOV.UK Design System's patterns."""
 
-import re
-from datetime import date
+from decimal import Decimal
 
 import django_filters
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Div, Field, Layout, Size
+from crispy_forms_gds.layout import Div, Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from bids.forms.decisions import RejectForm
 from bids.models import FundingRound
+from core.forms.base import GovForm, ReasonForm, StateForm, WordLimit, helper, words_at_most
+from core.forms.fields import DATE_PARTS, DateField, MoneyField
+from core.forms.layout import money
+from core.money import money as money_text
+from core.money import plain_amount
 
 from .enums import Audience, AwardState, ExportFormat
 from .evidence import check_evidence
@@ -22,207 +26,58 @@ MAX_SUMMARY_WORDS = 300
 MAX_PEOPLE = 10_000_000
 
 
-def helper(*fields):
-    form_helper = FormHelper()
-    form_helper.form_tag = False
-    form_helper.disable_csrf = True
-    if fields:
-        form_helper.layout = Layout(*fields)
-    return form_helper
-
-
-def count_words(text):
-    return len(re.findall(r"\S+", text or ""))
-
-
-def word_limited(limit, too_long):
-    def check(value):
-        if count_words(value) > limit:
-            raise ValidationError(too_long)
-
-    return check
-
-
-# The GOV.UK date input ----------------------------------------------------------------
-
-
-class DateInputWidget(forms.MultiWidget):
-    """Day, month and year boxes. The day box takes the field's id, so the error summary
-    link (which points at the field's id) lands in the first box; boxes in error are
-    marked as the Design System asks."""
-
-    template_name = "trusts/widgets/date_input.html"
-    use_fieldset = True
-    parts = ("day", "month", "year")
-
-    def __init__(self, attrs=None):
-        widths = {"day": 2, "month": 2, "year": 4}
-        widgets = {
-            part: forms.TextInput(
-                attrs={
-                    "class": f"govuk-input govuk-date-input__input govuk-input--width-{widths[part]}",
-                    "inputmode": "numeric",
-                }
-            )
-            for part in self.parts
-        }
-        self.error_parts = ()
-        super().__init__(widgets, attrs)
-
-    def decompress(self, value):
-        if value:
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
-        context["widget"]["group_id"] = f"{base_id}-date"
-        for index, (part, subwidget) in enumerate(
-            zip(self.parts, context["widget"]["subwidgets"], strict=True)
-        ):
-            subwidget["attrs"]["id"] = base_id if index == 0 else f"{base_id}_{part}"
-            subwidget["label"] = part.title()
-            # crispy-forms-gds marks every box in error; the Design System marks only the
-            # boxes that need fixing.
-            classes = [name for name in subwidget["attrs"]["class"].split() if name != "govuk-input--error"]
-            if part in self.error_parts:
-                classes.append("govuk-input--error")
-            else:
-                subwidget["attrs"].pop("aria-invalid", None)
-            subwidget["attrs"]["class"] = " ".join(classes)
-        return context
-
-    def id_for_label(self, id_):
-        return id_
-
-
-class DateField(forms.MultiValueField):
-    """A date typed into the GOV.UK date input, with the Design System's error messages.
-
-    subject: how the messages name the date, e.g. "the date the activity was held".
-    """
-
-    widget = DateInputWidget
-
-    def __init__(self, *, subject, not_in_future=True, **kwargs):
-        self.subject = subject
-        self.not_in_future = not_in_future
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
-        super().__init__(fields=fields, require_all_fields=False, **kwargs)
-
-    def compress(self, data_list):
-        return data_list
-
-    def clean(self, value):
-        parts = [str(part or "").strip() for part in (value or [None, None, None])]
-        capital = self.subject[0].upper() + self.subject[1:]
-        self.widget.error_parts = ()
-        if not any(parts):
-            if self.required:
-                self.widget.error_parts = DateInputWidget.parts
-                raise ValidationError(f"Enter {self.subject}", code="required")
-            return None
-        missing = [name for name, part in zip(DateInputWidget.parts, parts, strict=True) if not part]
-        if missing:
-            self.widget.error_parts = tuple(missing)
-            raise ValidationError(f"{capital} must include a {' and '.join(missing)}", code="incomplete")
-        # isdecimal(), not isdigit(): "²" is a digit, but not one int() can read.
-        if not all(part.isdecimal() for part in parts):
-            self.widget.error_parts = tuple(
-                name for name, part in zip(DateInputWidget.parts, parts, strict=True) if not part.isdecimal()
-            )
-            raise ValidationError(f"{capital} must be a real date", code="invalid")
-        if len(parts[2]) != 4:
-            self.widget.error_parts = ("year",)
-            raise ValidationError("Year must include 4 numbers", code="invalid")
-        try:
-            day, month, year = (int(part) for part in parts)
-            value = date(year, month, day)
-        except (ValueError, OverflowError) as error:  # a day of 99999999999999999999 overflows
-            self.widget.error_parts = DateInputWidget.parts
-            raise ValidationError(f"{capital} must be a real date", code="invalid") from error
-        if self.not_in_future and value > timezone.localdate():
-            self.widget.error_parts = DateInputWidget.parts
-            raise ValidationError(f"{capital} must be today or in the past", code="future")
-        return value
-
-
 # Awards -------------------------------------------------------------------------------
 
 
-class ExpectedStateForm(forms.Form):
-    """Carries the state the person saw, so a change made meanwhile is caught, not overwritten."""
-
-    seen_state = forms.ChoiceField(choices=AwardState.choices, widget=forms.HiddenInput, required=False)
-
-
-class AcceptForm(ExpectedStateForm):
+class AcceptForm(StateForm):
     confirm = forms.BooleanField(required=True)
 
-    def __init__(self, *args, award, **kwargs):
-        super().__init__(*args, **kwargs)
-        name = award.bid.authority.name
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, record=record, **kwargs)
+        name = record.bid.authority.name
         self.fields["confirm"].label = f"I confirm that {name} accepts this award and its conditions"
         self.fields["confirm"].error_messages["required"] = (
             f"Confirm that {name} accepts this award and its conditions"
         )
-        self.helper = helper("seen_state", Field.checkbox("confirm"))
-
-
-class ReasonForm(ExpectedStateForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
-
-    def __init__(self, *args, label, hint, required_message, too_long_message, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["reason"]
-        field.label = label
-        field.help_text = hint
-        field.error_messages["required"] = required_message
-        field.validators.append(word_limited(MAX_REASON_WORDS, too_long_message))
-        self.helper = helper(
-            "seen_state", Field.textarea("reason", label_size=Size.MEDIUM, max_words=MAX_REASON_WORDS)
-        )
+        self.helper = helper("expected_state", Field.checkbox("confirm"))
 
 
 def decline_form(data=None, *, award):
     name = award.bid.authority.name
     return ReasonForm(
         data,
-        initial={"seen_state": award.state},
+        record=award,
         label=f"Why is {name} declining the award?",
         hint="The programme team reads this. It helps them offer the place to another council.",
         required_message=f"Enter the reason {name} is declining the award",
-        too_long_message=f"The reason must be {MAX_REASON_WORDS} words or fewer",
     )
 
 
 def withdraw_form(data=None, *, award):
     return ReasonForm(
         data,
-        initial={"seen_state": award.state},
+        record=award,
         label="Why are you withdrawing the offer?",
         hint=f"{award.bid.authority.name} will see this reason in the email telling them.",
         required_message="Enter the reason you are withdrawing the offer",
-        too_long_message=f"The reason must be {MAX_REASON_WORDS} words or fewer",
     )
 
 
-class ConditionsMetForm(ExpectedStateForm):
+class ConditionsMetForm(StateForm):
     note = forms.CharField(
         label="Notes (optional)",
         help_text="For example, how you checked the consultation. Recorded in the award's history.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        validators=[word_limited(MAX_REASON_WORDS, f"Notes must be {MAX_REASON_WORDS} words or fewer")],
+        validators=[WordLimit(MAX_REASON_WORDS, f"Notes must be {MAX_REASON_WORDS} words or fewer")],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = helper("seen_state", Field.textarea("note", max_words=MAX_REASON_WORDS))
+        self.helper = helper("expected_state", Field.textarea("note", max_words=MAX_REASON_WORDS))
 
 
-class PaymentForm(ExpectedStateForm):
+class PaymentForm(StateForm):
     reference = forms.CharField(
         label="Payment reference",
         help_text="As it appears in the finance system, for example DH-PAY-2003-0142.",
@@ -232,14 +87,16 @@ class PaymentForm(ExpectedStateForm):
             "max_length": "Payment reference must be 60 characters or fewer",
         },
     )
-    paid_on = DateField(subject="the date the payment was made", label="Date the payment was made")
+    paid_on = DateField(
+        subject="the date the payment was made", not_in_future=True, label="Date the payment was made"
+    )
 
-    def __init__(self, *args, award, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.award = award
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, record=record, **kwargs)
+        self.award = record
         self.fields["paid_on"].help_text = f"For example, {timezone.localdate():%-d %-m %Y}"
         self.helper = helper(
-            "seen_state",
+            "expected_state",
             Field.text("reference", field_width=20),
             Field("paid_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
         )
@@ -248,7 +105,7 @@ class PaymentForm(ExpectedStateForm):
         paid_on = self.cleaned_data["paid_on"]
         met = self.award.conditions_met_at
         if paid_on and met and paid_on < timezone.localtime(met).date():
-            self.fields["paid_on"].widget.error_parts = DateInputWidget.parts
+            self.fields["paid_on"].widget.error_parts = DATE_PARTS
             raise ValidationError(
                 f"The date the payment was made must be on or after {timezone.localtime(met):%-d %B %Y}, "
                 "when the consultation condition was met"
@@ -256,11 +113,95 @@ class PaymentForm(ExpectedStateForm):
         return paid_on
 
 
+# Approving with an award ---------------------------------------------------------------
+
+
+class ApproveForm(RejectForm):
+    """The decision to approve, and the award it offers: base, any supplement and why."""
+
+    base_amount = MoneyField(
+        subject="the base amount",
+        label="Base award",
+        error_messages={"required": "Enter the base award", "negative": "Enter a base award greater than £0"},
+    )
+    supplement_amount = MoneyField(
+        subject="the supplement", label="Supplement for a large or complex trust", required=False
+    )
+    supplement_justification = forms.CharField(
+        label="Why does this trust need a supplement?",
+        help_text="Needed when there is a supplement.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        validators=[words_at_most(300, "The justification")],
+    )
+
+    def __init__(self, *args, bid, **kwargs):
+        funding_round = bid.funding_round
+        kwargs.setdefault(
+            "initial",
+            {
+                "base_amount": plain_amount(funding_round.base_award, grouped=True),
+                "supplement_amount": plain_amount(bid.supplement_requested or Decimal("0"), grouped=True),
+                "supplement_justification": bid.supplement_justification,
+            },
+        )
+        self.funding_round = funding_round
+        super().__init__(*args, record=bid, **kwargs)
+        self.fields[
+            "base_amount"
+        ].help_text = f"Up to {money_text(funding_round.base_award)}, the round's base award."
+        self.fields["supplement_amount"].help_text = (
+            f"Up to {money_text(funding_round.max_supplement)}. Enter 0 for none. "
+            f"The council asked for {money_text(bid.supplement_requested or 0)}."
+        )
+
+    def layout_fields(self):
+        fields = super().layout_fields()
+        return [
+            fields[0],
+            Fieldset(
+                money("base_amount"),
+                money("supplement_amount"),
+                Field.textarea("supplement_justification", rows=4, max_words=300),
+                legend="The award",
+                legend_size=Size.MEDIUM,
+            ),
+            *fields[1:],
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        base = cleaned.get("base_amount")
+        supplement = cleaned.get("supplement_amount") or Decimal("0")
+        if base is not None:
+            if base <= 0:
+                self.add_error("base_amount", "Enter a base award greater than £0")
+            elif base > self.funding_round.base_award:
+                self.add_error(
+                    "base_amount",
+                    f"The base award cannot be more than {money_text(self.funding_round.base_award)}",
+                )
+        if "supplement_amount" not in self.errors:
+            if supplement > self.funding_round.max_supplement:
+                self.add_error(
+                    "supplement_amount",
+                    f"The supplement cannot be more than {money_text(self.funding_round.max_supplement)}",
+                )
+            elif supplement > 0 and not (cleaned.get("supplement_justification") or "").strip():
+                self.add_error(
+                    "supplement_justification", "Explain why this large or complex trust needs a supplement"
+                )
+        cleaned["supplement_amount"] = supplement
+        return cleaned
+
+
 # Consultation -------------------------------------------------------------------------
 
 
-class ConsultationForm(forms.Form):
-    held_on = DateField(subject="the date the activity was held", label="When was the activity held?")
+class ConsultationForm(GovForm):
+    held_on = DateField(
+        subject="the date the activity was held", not_in_future=True, label="When was the activity held?"
+    )
     audience = forms.ChoiceField(
         label="Who was consulted?",
         choices=Audience.choices,
@@ -279,9 +220,7 @@ class ConsultationForm(forms.Form):
         "and what they said.",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter a summary of the activity"},
-        validators=[
-            word_limited(MAX_SUMMARY_WORDS, f"The summary must be {MAX_SUMMARY_WORDS} words or fewer")
-        ],
+        validators=[WordLimit(MAX_SUMMARY_WORDS, f"The summary must be {MAX_SUMMARY_WORDS} words or fewer")],
     )
     evidence = forms.FileField(
         label="Upload evidence (optional)",
@@ -339,7 +278,7 @@ REPORT_HINTS = {
 }
 
 
-class ReportForm(forms.Form):
+class ReportForm(GovForm):
     format = forms.ChoiceField(
         label="What do you want to export?",
         choices=[Choice(value, label, hint=REPORT_HINTS[value]) for value, label in ExportFormat.choices],

@@ -1,6 +1,6 @@
 """Reads that award pages and reports share. Every award a person sees starts from `awards_for`.
 
-The pages and the export builders (trusts/exports.py) read their figures from the same
+The pages and the export builders (trusts/exports/) read their figures from the same
 functions here, so a figure in a report is the figure on the page.
 """
 

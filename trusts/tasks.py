@@ -1,4 +1,4 @@
-"""Celery tasks for reports: thin wrappers round trusts/exports.py.
+"""Celery tasks for reports: thin wrappers round trusts/exports/jobs.py.
 
 Building is idempotent (one fixed file name per export, rebuilt from scratch), so a task
 acknowledged late and redelivered after a lost worker, or retried after an error, leaves
@@ -9,7 +9,7 @@ import logging
 
 from celery import Task, shared_task
 
-from . import exports
+from .exports import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 class ExportTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Called once retries are used up: the page then says so instead of "Building" for ever.
-        exports.mark_failed(args[0], exc)
+        jobs.mark_failed(args[0], exc)
 
 
 @shared_task(
@@ -30,15 +30,15 @@ class ExportTask(Task):
     retry_jitter=True,
 )
 def build_export(export_pk):
-    return exports.run_export(export_pk)
+    return jobs.run_export(export_pk)
 
 
 @shared_task
 def remove_expired_exports():
     """Hourly (config/celery.py): delete expired files, and queue again any export the broker lost."""
-    for pk in exports.stalled():
+    for pk in jobs.stalled():
         queue_export(pk)
-    return exports.remove_expired()
+    return jobs.remove_expired()
 
 
 def queue_export(pk):
@@ -48,12 +48,12 @@ def queue_export(pk):
         # would make. Celery's eager mode cannot retry more than once, so the loop is ours.
         for attempt in range(build_export.max_retries + 1):
             try:
-                exports.run_export(pk)
+                jobs.run_export(pk)
                 return
             except Exception as error:
                 logger.warning("Report export %s failed on attempt %s", pk, attempt + 1, exc_info=True)
                 failure = error
-        exports.mark_failed(pk, failure)
+        jobs.mark_failed(pk, failure)
         return
     try:
         build_export.apply_async(args=[pk], retry=False)

@@ -1,21 +1,21 @@
 from django.urls import path
 
-from .views import approval, awards, programme, reports
+from .views import approval, awards, changes, programme, reports
 
 app_name = "trusts"
 
 urlpatterns = [
-    path("bids/<str:reference>/decision/approve", approval.approve, name="approve"),
+    path("bids/<str:reference>/decision/approve", approval.Approve.as_view(), name="approve"),
     path("awards", programme.award_list, name="awards"),
     path("awards/<int:pk>", awards.award_page, name="award"),
     path("awards/<int:pk>/letter", awards.letter, name="award-letter"),
-    path("awards/<int:pk>/accept", awards.accept, name="accept"),
-    path("awards/<int:pk>/decline", awards.decline, name="decline"),
+    path("awards/<int:pk>/accept", changes.Accept.as_view(), name="accept"),
+    path("awards/<int:pk>/decline", changes.Decline.as_view(), name="decline"),
     path("awards/<int:pk>/consultation/new", awards.record_consultation, name="record-consultation"),
     path("awards/<int:pk>/consultation/<int:activity_pk>/evidence", awards.evidence, name="evidence"),
-    path("awards/<int:pk>/conditions-met", awards.conditions_met, name="conditions-met"),
-    path("awards/<int:pk>/payment", awards.record_payment, name="record-payment"),
-    path("awards/<int:pk>/withdraw", awards.withdraw, name="withdraw"),
+    path("awards/<int:pk>/conditions-met", changes.ConditionsMet.as_view(), name="conditions-met"),
+    path("awards/<int:pk>/payment", changes.RecordPayment.as_view(), name="record-payment"),
+    path("awards/<int:pk>/withdraw", changes.Withdraw.as_view(), name="withdraw"),
     path("trusts/<int:pk>", awards.trust_page, name="trust"),
     path("rounds/<slug:round_slug>/budget", programme.budget, name="budget"),
     path("reports", reports.reports, name="reports"),

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from ..models import Section
-from ..views import council, documents, extensions
+from ..views import changes, council, documents, extensions
 
 
 class SectionConverter:
@@ -31,7 +31,7 @@ urlpatterns = [
     path("rounds/<slug:round_slug>/start", council.start, name="start"),
     path("bids/<str:reference>/check", council.check, name="check"),
     path("bids/<str:reference>/submitted", council.submitted, name="submitted"),
-    path("bids/<str:reference>/withdraw", council.withdraw, name="withdraw"),
+    path("bids/<str:reference>/withdraw", changes.Withdraw.as_view(), name="withdraw"),
     path("bids/<str:reference>/copy", council.copy, name="copy"),
     path("bids/<str:reference>/partners", council.partners, name="partners"),
     path("bids/<str:reference>/partners/add", council.partner_form, name="partner-add"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import programme
+from ..views import changes, programme
 
 urlpatterns = [
     path("programme/ranking", programme.current_ranking, name="current-ranking"),
@@ -15,18 +15,18 @@ urlpatterns = [
     path("bids/<str:reference>/moderation", programme.moderate, name="moderate"),
     path(
         "bids/<str:reference>/scores/<int:assessment_pk>/reopen",
-        programme.reopen_scores,
+        changes.ReopenScores.as_view(),
         name="reopen-scores",
     ),
-    path("bids/<str:reference>/shortlisting", programme.shortlist, name="shortlist"),
+    path("bids/<str:reference>/shortlisting", changes.Shortlist.as_view(), name="shortlist"),
     path("bids/<str:reference>/interview/schedule", programme.schedule_interview, name="schedule-interview"),
     path(
         "bids/<str:reference>/interview/rearrange",
         programme.reschedule_interview,
         name="reschedule-interview",
     ),
-    path("bids/<str:reference>/interview/cancel", programme.cancel_interview, name="cancel-interview"),
-    path("bids/<str:reference>/interview/record", programme.record_interview, name="record-interview"),
+    path("bids/<str:reference>/interview/cancel", changes.CancelInterview.as_view(), name="cancel-interview"),
+    path("bids/<str:reference>/interview/record", changes.RecordInterview.as_view(), name="record-interview"),
     path("bids/<str:reference>/interview.ics", programme.interview_ics, name="interview-ics"),
-    path("bids/<str:reference>/decision/reject", programme.reject, name="reject"),
+    path("bids/<str:reference>/decision/reject", changes.Reject.as_view(), name="reject"),
 ]

@@ -10,7 +10,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from ..queries import bids_for
 
@@ -37,10 +37,3 @@ def bid_view(permission):
 
 def bid_url(bid):
     return reverse("bids:bid", kwargs={"reference": bid.reference})
-
-
-def document_url(bid, document):
-    try:
-        return reverse("bids:document", kwargs={"reference": bid.reference, "pk": document.pk})
-    except NoReverseMatch:
-        return None

@@ -18,19 +18,18 @@ from accounts.decorators import permission_required
 from core.views import pagination, posted
 
 from .. import conflicts, scoring, workflow
-from ..assessment_forms import ConflictForm, ScoreForm
+from ..forms.assessment import ConflictForm, ScoreForm
 from ..models import (
     Assessment,
     Assignment,
     BidState,
     ConflictOfInterest,
-    DeliverySetting,
     EventKind,
     Interview,
-    Partner,
 )
 from ..queries import bids_for, timeline_for
-from .access import bid_url, bid_view, document_url
+from .access import bid_url, bid_view
+from .answers import answer_groups, prefetch_answers
 
 ASSESSOR_PAGE_SIZE = 50
 
@@ -62,8 +61,7 @@ def home(request):
 def bid_page(request, bid):
     """Officials' view of a bid (assessors, the programme lead and administrators)."""
     user = request.user
-    partners = list(Partner.objects.filter(bid=bid).order_by("sector", "name"))
-    documents = [(document, document_url(bid, document)) for document in bid.documents.all()]
+    prefetch_answers(bid)
     timeline = list(timeline_for(bid, user))
     show_scores = user.has_perm("bids.view_programme", bid)
     for event in timeline:
@@ -72,12 +70,7 @@ def bid_page(request, bid):
         "page_title": f"{bid.authority.name}: {bid.reference}",
         "bid": bid,
         "timeline": timeline,
-        "delivery_settings": [
-            DeliverySetting(value).label for value in bid.delivery_settings if value in DeliverySetting.values
-        ],
-        "partners": partners,
-        "scopes": list(bid.service_scopes.all()),
-        "documents": documents,
+        "groups": answer_groups(bid, changeable=False),
         "interviews": list(bid.interviews.prefetch_related("panel").select_related("recorded_by")),
         "decision": getattr(bid, "decision", None),
         "award": getattr(bid, "award", None),

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -25,15 +24,8 @@ from core.london import london
 from core.views import posted
 
 from .. import deadlines, documents, drafting, eligibility, workflow
-from ..forms.council import (
-    QUESTION_PAGES,
-    CompleteForm,
-    DeclarationForm,
-    DocumentForm,
-    PartnerForm,
-    WithdrawForm,
-    completion_problems,
-)
+from ..forms.council import DeclarationForm, DocumentForm, PartnerForm
+from ..forms.task_list import QUESTION_PAGES, CompleteForm, completion_problems
 from ..models import (
     Bid,
     BidSection,
@@ -47,6 +39,7 @@ from ..models import (
     SupportingDocument,
 )
 from ..queries import bids_for, council_recipients, rounds_with_extension_for, timeline_for
+from .answers import answer_groups, page_url, prefetch_answers, section_url
 
 
 def home(request):
@@ -146,22 +139,6 @@ def with_return(request, url):
     return f"{url}?return=check" if returning_to_check(request) else url
 
 
-def section_url(bid, section):
-    section = Section(section)
-    if section == Section.PARTNERS:
-        return reverse("bids:partners", args=[bid.reference])
-    if section == Section.DOCUMENTS:
-        return reverse("bids:documents", args=[bid.reference])
-    first = QUESTION_PAGES[section].pages[0].slug
-    return reverse("bids:section-page", args=[bid.reference, section.value, first])
-
-
-def page_url(bid, section, page):
-    if page == "complete":
-        return reverse("bids:section-complete", args=[bid.reference, section])
-    return reverse("bids:section-page", args=[bid.reference, section, page])
-
-
 def section_row(bid, section):
     return BidSection.objects.select_related("updated_by").get(bid=bid, section=section)
 
@@ -187,52 +164,6 @@ def reopen_if_incomplete(bid, section):
 
 
 # The bid page: task list, or the record of the bid ------------------------------------
-
-
-def prefetch_answers(bid):
-    prefetch_related_objects(
-        [bid],
-        Prefetch("sections", queryset=BidSection.objects.select_related("updated_by")),
-        "partners",
-        Prefetch("documents", queryset=SupportingDocument.objects.select_related("uploaded_by")),
-        "service_scopes",
-    )
-
-
-def answer_groups(bid, *, changeable, back_to_check=True):
-    """Every section's answers for summary lists, with change links when they can be changed."""
-    suffix = "?return=check" if back_to_check else ""
-    sizes = {f"document-{document.pk}": document for document in bid.documents.all()}
-    groups = []
-    for section in Section:
-        answers = drafting.section_answers(bid, section)
-        rows = []
-        for answer in answers:
-            row = {"label": answer.label, "text": answer.text, "field": answer.field}
-            if section == Section.PARTNERS:
-                partner_pk = int(answer.field.split("-")[1])
-                row["change_url"] = reverse("bids:partner-change", args=[bid.reference, partner_pk]) + suffix
-            elif section == Section.DOCUMENTS:
-                document = sizes[answer.field]
-                row["download_url"] = reverse("bids:document", args=[bid.reference, document.pk])
-                row["text"] = (
-                    f"{documents.kind_label(document.content_type)}, {documents.human_size(document.size)}"
-                )
-            elif section in QUESTION_PAGES:
-                page = QUESTION_PAGES[section].page_for_field(answer.field)
-                if page:
-                    row["change_url"] = page_url(bid, section.value, page) + suffix
-            if not changeable:
-                row.pop("change_url", None)
-            rows.append(row)
-        groups.append(
-            {
-                "section": section,
-                "rows": rows,
-                "url": section_url(bid, section) + (suffix if section in QUESTION_PAGES else ""),
-            }
-        )
-    return groups
 
 
 def bid_page(request, bid):
@@ -709,41 +640,6 @@ def submitted(request, reference):
 
 
 # Withdrawing, and starting again ------------------------------------------------------
-
-
-@login_required
-def withdraw(request, reference):
-    bid = council_bid(request, reference)
-    if not request.user.has_perm("bids.withdraw_bid", bid):
-        return to_bid_page(
-            request, bid, f"{bid.reference} is {bid.get_state_display().lower()}: it cannot be withdrawn."
-        )
-    form = WithdrawForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            workflow.change_state(
-                bid, "withdraw", request.user, reason=form.cleaned_data["reason"], expected_state=bid.state
-            )
-        except workflow.StaleBid as error:
-            return to_bid_page(request, bid, " ".join(error.problems))
-        except workflow.WorkflowError as error:
-            for problem in error.problems:
-                form.add_error("reason", problem)
-        else:
-            messages.success(request, f"You have withdrawn {bid.reference}")
-            return redirect("bids:bid", reference=bid.reference)
-    return render(
-        request,
-        "bids/council/withdraw.html",
-        {
-            "page_title": "Withdraw your bid",
-            "caption": f"{bid.authority.name}: {bid.reference}",
-            "bid": bid,
-            "form": form,
-            "back_url": reverse("bids:bid", args=[bid.reference]),
-            "can_copy_later": deadlines.is_open_for(bid.funding_round, bid.authority),
-        },
-    )
 
 
 @require_POST

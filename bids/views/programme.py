@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import permission_required
+from core.forms.base import ReasonForm, StateForm
 from core.london import london
 from core.money import money
 from core.templatetags.service import STATE_TAG_COLOURS, percent
@@ -27,27 +28,16 @@ from .. import (
     assignment,
     bookings,
     deadlines,
-    decisions,
     interviews,
     invitations,
     moderation,
-    scoring,
     workflow,
-)
-from ..assessment_forms import (
-    AddAssessorForm,
-    BulkShortlistForm,
-    InterviewForm,
-    ModerationForm,
-    ReasonForm,
-    RecordInterviewForm,
-    RejectForm,
-    RescheduleForm,
-    ShortlistForm,
-    StateForm,
 )
 from ..eligibility import eligibility_problems, missing_core_sectors
 from ..filters import SORTS, RankingFilter, ranking_queryset
+from ..forms.assessment import AddAssessorForm, ModerationForm
+from ..forms.decisions import BulkShortlistForm
+from ..forms.interviews import InterviewForm, RescheduleForm
 from ..models import Assessment, BidState, ConflictOfInterest, Focus, FundingRound, Interview
 from ..queries import current_round
 from .access import bid_url, bid_view
@@ -110,9 +100,9 @@ def eligibility(request, bid):
     """Check a submitted bid, then start its assessment or return it to the council."""
     if bid.state != BidState.SUBMITTED and request.method == "GET":
         return not_now(request, bid, "check the eligibility of")
-    start_form = StateForm(bid=bid)
+    start_form = StateForm(record=bid)
     return_form = ReasonForm(
-        bid=bid,
+        record=bid,
         label="Why are you returning the bid?",
         hint="The council sees this reason and can change and submit the bid again before its deadline.",
         required_message="Enter the reason you are returning the bid",
@@ -120,7 +110,7 @@ def eligibility(request, bid):
     )
     action = request.POST.get("action")
     if request.method == "POST" and action == "start":
-        start_form = StateForm(request.POST, bid=bid)
+        start_form = StateForm(request.POST, record=bid)
         if start_form.is_valid():
             try:
                 workflow.change_state(
@@ -134,7 +124,7 @@ def eligibility(request, bid):
     elif request.method == "POST" and action == "return":
         return_form = ReasonForm(
             request.POST,
-            bid=bid,
+            record=bid,
             label="Why are you returning the bid?",
             hint="The council sees this reason and can change and submit the bid again before its deadline.",
             required_message="Enter the reason you are returning the bid",
@@ -281,7 +271,7 @@ def bid_assessors(request, bid):
             "form": form,
             "current": [(a, started.get(a.assessor_id)) for a in current],
             "conflicted": conflicted,
-            "remove_form": StateForm(bid=bid),
+            "remove_form": StateForm(record=bid),
             "back_url": bid_url(bid),
         },
     )
@@ -290,7 +280,7 @@ def bid_assessors(request, bid):
 @require_POST
 @bid_view("bids.manage_assessment")
 def unassign(request, bid, assessor_pk):
-    form = StateForm(request.POST, bid=bid)
+    form = StateForm(request.POST, record=bid)
     form.is_valid()
     # assessor__pk, not assessor_id: a lookup on the user's own id treats an id past the
     # database's largest (which SQLite cannot even compare) as matching nothing.
@@ -383,42 +373,6 @@ def moderate(request, bid):
             "can_moderate": can_moderate,
             "back_url": bid_url(bid),
             "overview_url": reverse("bids:moderation", kwargs={"round_slug": bid.funding_round.slug}),
-        },
-    )
-
-
-@bid_view("bids.manage_assessment")
-def reopen_scores(request, bid, assessment_pk):
-    assessment = get_object_or_404(Assessment.objects.select_related("assessor"), pk=assessment_pk, bid=bid)
-    form = ReasonForm(
-        posted(request),
-        bid=bid,
-        label="Why are you reopening these scores?",
-        hint=f"{assessment.assessor.full_name} is emailed this reason and can change and submit the scores again.",
-        required_message="Enter the reason for reopening these scores",
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            scoring.reopen(
-                assessment, request.user, form.cleaned_data["reason"], expected_state=form.seen_state
-            )
-        except workflow.WorkflowError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(
-                request, f"{assessment.assessor.full_name}'s scores for {bid.reference} are open again"
-            )
-            return redirect("bids:moderate", reference=bid.reference)
-    return render(
-        request,
-        "bids/programme/reason_page.html",
-        {
-            "page_title": f"Reopen {assessment.assessor.full_name}'s scores",
-            "caption": f"{bid.authority.name}: {bid.reference}",
-            "form": form,
-            "submit_text": "Reopen scores",
-            "back_url": reverse("bids:moderate", kwargs={"reference": bid.reference}),
-            "cancel_url": reverse("bids:moderate", kwargs={"reference": bid.reference}),
         },
     )
 
@@ -597,41 +551,6 @@ def _sort_links(query, current):
     return links
 
 
-@bid_view("bids.manage_assessment")
-def shortlist(request, bid):
-    if bid.state != BidState.UNDER_ASSESSMENT and request.method == "GET":
-        return not_now(request, bid, "shortlist")
-    form = ShortlistForm(posted(request), bid=bid)
-    if request.method == "POST" and form.is_valid():
-        action = form.cleaned_data["decision"]
-        try:
-            workflow.change_state(
-                bid, action, request.user, reason=form.cleaned_data["reason"], expected_state=form.seen_state
-            )
-        except workflow.WorkflowError as error:
-            form.add_problems(error.problems)
-        else:
-            verb = "shortlisted" if action == "shortlist" else "not shortlisted"
-            messages.success(
-                request, f"{bid.reference} has been {verb}. {bid.authority.name} has been emailed."
-            )
-            return redirect(bid_url(bid))
-    return render(
-        request,
-        "bids/programme/reason_page.html",
-        {
-            "page_title": f"Shortlisting decision: {bid.authority.name}",
-            "caption": bid.reference,
-            "bid": bid,
-            "effective_score": scoring.effective_score(bid),
-            "form": form,
-            "submit_text": "Save decision",
-            "back_url": bid_url(bid),
-            "cancel_url": bid_url(bid),
-        },
-    )
-
-
 # Interviews ------------------------------------------------------------------------------
 
 
@@ -703,82 +622,6 @@ def _interview_page(request, bid, form, title, submit_text, interview=None):
     )
 
 
-@bid_view("bids.manage_assessment")
-def cancel_interview(request, bid):
-    interview = bookings.scheduled_interview(bid)
-    if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
-        return not_now(request, bid, "cancel the interview for")
-    form = ReasonForm(
-        posted(request),
-        bid=bid,
-        label="Why is the interview being cancelled?",
-        hint="The council is sent this reason with the cancellation. "
-        "The bid goes back to shortlisted, so you can book another time.",
-        required_message="Enter the reason for cancelling the interview",
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            interviews.cancel(bid, request.user, form.cleaned_data["reason"], expected_state=form.seen_state)
-        except workflow.WorkflowError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(
-                request, f"Interview cancelled. {bid.authority.name} has been sent the cancellation."
-            )
-            return redirect(bid_url(bid))
-    return render(
-        request,
-        "bids/programme/reason_page.html",
-        {
-            "page_title": f"Cancel the interview: {bid.authority.name}",
-            "caption": bid.reference,
-            "bid": bid,
-            "interview": interview,
-            "form": form,
-            "submit_text": "Cancel the interview",
-            "warning": True,
-            "back_url": bid_url(bid),
-            "cancel_url": bid_url(bid),
-        },
-    )
-
-
-@bid_view("bids.record_interview")
-def record_interview(request, bid):
-    interview = bookings.scheduled_interview(bid)
-    if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
-        return not_now(request, bid, "record the interview for")
-    form = RecordInterviewForm(posted(request), bid=bid)
-    if request.method == "POST" and form.is_valid():
-        try:
-            interviews.record(
-                bid,
-                request.user,
-                notes=form.cleaned_data["notes"],
-                score=form.cleaned_data["score"],
-                expected_state=form.seen_state,
-            )
-        except workflow.WorkflowError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(request, f"Interview recorded. {bid.reference} is now interviewed.")
-            return redirect(bid_url(bid))
-    return render(
-        request,
-        "bids/programme/record_interview.html",
-        {
-            "page_title": f"Record the interview: {bid.authority.name}",
-            "caption": bid.reference,
-            "bid": bid,
-            "interview": interview,
-            "form": form,
-            "submit_text": "Save interview record",
-            "back_url": bid_url(bid),
-            "cancel_url": bid_url(bid),
-        },
-    )
-
-
 @bid_view("bids.view_interview")
 def interview_ics(request, bid):
     """The current invitation for the bid's interview, to add to a calendar."""
@@ -794,49 +637,3 @@ def interview_ics(request, bid):
     response = HttpResponse(content, content_type=f"{mimetype}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-# Decisions -------------------------------------------------------------------------------
-
-
-@bid_view("bids.manage_assessment")
-def reject(request, bid):
-    if bid.state != BidState.INTERVIEWED and request.method == "GET":
-        return not_now(request, bid, "reject")
-    form = RejectForm(posted(request), bid=bid)
-    if request.method == "POST" and form.is_valid():
-        try:
-            decisions.reject(
-                bid,
-                request.user,
-                reasons=form.cleaned_data["reasons"],
-                feedback=form.cleaned_data["feedback"],
-                expected_state=form.seen_state,
-            )
-        except workflow.WorkflowError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(request, f"{bid.reference} rejected. {bid.authority.name} has been emailed.")
-            return redirect(bid_url(bid))
-    return decision_page(request, bid, form, "Reject", "Reject the bid")
-
-
-def decision_page(request, bid, form, verb, submit_text, **extra):
-    """The approve (trusts/views/approval.py) and reject pages: the bid's scores and request."""
-    return render(
-        request,
-        "bids/programme/decision.html",
-        {
-            "page_title": f"{verb} {bid.authority.name}'s bid",
-            "caption": bid.reference,
-            "bid": bid,
-            "form": form,
-            "verb": verb,
-            "submit_text": submit_text,
-            "effective_score": scoring.effective_score(bid),
-            "interview": bid.interviews.filter(state=Interview.State.HELD).order_by("-recorded_at").first(),
-            "back_url": bid_url(bid),
-            "cancel_url": bid_url(bid),
-            **extra,
-        },
-    )

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from bids import documents, workflow
-from bids.forms.council import QUESTION_PAGES
+from bids.forms.task_list import QUESTION_PAGES
 from bids.models import Bid, BidEvent, BidSection, ConflictOfInterest, EventKind, Partner, Sector
 from tests import factories
 

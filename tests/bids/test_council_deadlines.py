@@ -124,11 +124,11 @@ def extensions_url(funding_round):
 def grant(client, funding_round, authority_code="KEN", **overrides):
     data = {
         "authority": LocalAuthority.objects.get(code=authority_code).pk,
-        "day": "7",
-        "month": "4",
-        "year": "2003",
-        "hour": "17",
-        "minute": "00",
+        "closes_at_day": "7",
+        "closes_at_month": "4",
+        "closes_at_year": "2003",
+        "closes_at_hour": "17",
+        "closes_at_minute": "00",
         "reason": "Flooding closed County Hall for a week.",
         **overrides,
     }
@@ -177,7 +177,7 @@ def test_the_extensions_page_lists_what_was_given(client_for, lead, round_2003):
     client = client_for(lead)
     with time_machine.travel(BEFORE, tick=False):
         grant(client, round_2003)
-        grant(client, round_2003, day="9", reason="Still flooded.")
+        grant(client, round_2003, closes_at_day="9", reason="Still flooded.")
         page = client.get(extensions_url(round_2003)).content.decode()
     assert DeadlineExtension.objects.count() == 1
     assert "Kent County Council" in page and "5pm on 9 April 2003" in page and "Still flooded." in page
@@ -189,16 +189,32 @@ def test_the_extensions_page_lists_what_was_given(client_for, lead, round_2003):
     [
         ({"authority": ""}, "authority", "Select the local authority to give more time to"),
         ({"authority": "999999"}, "authority", "Select the local authority to give more time to"),
-        ({"day": "", "month": "", "year": ""}, "day", "Enter the new closing date"),
-        ({"month": ""}, "day", "The new closing date must include a month"),
-        ({"day": "31", "month": "2"}, "day", "The new closing date must be a real date, like 7 4 2003"),
-        ({"year": "03"}, "day", "The new closing date must be a real date, like 7 4 2003"),
-        ({"day": "seventh"}, "day", "The new closing date must be a real date, like 7 4 2003"),
-        ({"hour": "", "minute": ""}, "hour", "Enter the new closing time"),
-        ({"hour": "25"}, "hour", "The new closing time must be a real time on the 24-hour clock, like 17 00"),
         (
-            {"day": "31", "month": "3", "hour": "12"},
-            "day",
+            {"closes_at_day": "", "closes_at_month": "", "closes_at_year": ""},
+            "closes_at",
+            "Enter the new closing date",
+        ),
+        ({"closes_at_month": ""}, "closes_at", "The new closing date must include a month"),
+        (
+            {"closes_at_day": "31", "closes_at_month": "2"},
+            "closes_at",
+            "The new closing date must be a real date, like 7 4 2003",
+        ),
+        ({"closes_at_year": "03"}, "closes_at", "The new closing date must be a real date, like 7 4 2003"),
+        (
+            {"closes_at_day": "seventh"},
+            "closes_at",
+            "The new closing date must be a real date, like 7 4 2003",
+        ),
+        ({"closes_at_hour": "", "closes_at_minute": ""}, "closes_at", "Enter the new closing time"),
+        (
+            {"closes_at_hour": "25"},
+            "closes_at",
+            "The new closing time must be a real time on the 24-hour clock, like 17 00",
+        ),
+        (
+            {"closes_at_day": "31", "closes_at_month": "3", "closes_at_hour": "12"},
+            "closes_at",
             "The new closing time must be after the round closes, at 11:59pm on 31 March 2003",
         ),
         ({"reason": ""}, "reason", "Enter the reason for the extension"),
@@ -217,7 +233,7 @@ def test_extension_messages(client_for, lead, round_2003, overrides, field, mess
 def test_an_extension_that_has_already_passed_is_refused(client_for, lead, round_2003):
     with time_machine.travel(datetime(2003, 4, 10, tzinfo=LONDON), tick=False):
         response = grant(client_for(lead), round_2003)
-    assert response.context["form"].errors["day"] == ["The new closing time must be in the future"]
+    assert response.context["form"].errors["closes_at"] == ["The new closing time must be in the future"]
 
 
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.ASSESSOR, Role.COUNCIL])

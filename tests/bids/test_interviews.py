@@ -24,11 +24,11 @@ def url(name, bid):
 
 def when_fields(day, hour="10", minute="30"):
     return {
-        "day": str(day.day),
-        "month": str(day.month),
-        "year": str(day.year),
-        "hour": hour,
-        "minute": minute,
+        "starts_at_day": str(day.day),
+        "starts_at_month": str(day.month),
+        "starts_at_year": str(day.year),
+        "starts_at_hour": hour,
+        "starts_at_minute": minute,
     }
 
 
@@ -78,13 +78,16 @@ def test_the_lead_books_an_interview_and_the_council_is_invited(
 @pytest.mark.parametrize(
     ("changes", "messages"),
     [
-        ({"day": "", "month": "", "year": ""}, ["Enter the date of the interview"]),
-        ({"month": ""}, ["The date of the interview must include a month"]),
-        ({"day": "31", "month": "2"}, ["The date of the interview must be a real date"]),
-        ({"year": "03"}, ["The date of the interview must be a real date"]),
-        ({"hour": "", "minute": ""}, ["Enter the time the interview starts"]),
-        ({"hour": "25"}, ["Enter the hour as a number from 0 to 23"]),
-        ({"minute": "75"}, ["Enter the minutes as a number from 0 to 59"]),
+        (
+            {"starts_at_day": "", "starts_at_month": "", "starts_at_year": ""},
+            ["Enter the date of the interview"],
+        ),
+        ({"starts_at_month": ""}, ["The date of the interview must include a month"]),
+        ({"starts_at_day": "31", "starts_at_month": "2"}, ["The date of the interview must be a real date"]),
+        ({"starts_at_year": "03"}, ["The date of the interview must be a real date"]),
+        ({"starts_at_hour": "", "starts_at_minute": ""}, ["Enter the time the interview starts"]),
+        ({"starts_at_hour": "25"}, ["Enter the hour as a number from 0 to 23"]),
+        ({"starts_at_minute": "75"}, ["Enter the minutes as a number from 0 to 59"]),
         (
             {"location": "", "video_link": ""},
             ["Enter where the interview will be held, or a video call link, or both"],

@@ -18,8 +18,8 @@ from pypdf import PdfReader
 from accounts.models import Role, User
 from demo.content import minimal_pdf
 from tests import factories
-from trusts import exports
 from trusts.enums import AwardState, ExportState
+from trusts.exports import formats, jobs
 from trusts.models import FundingAward, ReportExport
 
 from .conftest import assert_accessible, sign_in
@@ -196,7 +196,7 @@ def test_a_large_export_shows_its_progress_then_its_download_link(page, live_ser
     assert "1 of 3 awards written" in row.inner_text()
     assert_accessible(page)
 
-    exports.run_export(export.pk)  # the worker finishes; the page's poller notices
+    jobs.run_export(export.pk)  # the worker finishes; the page's poller notices
     link = row.get_by_role("link", name="Download")
     link.wait_for(timeout=8000)
     assert row.locator("[data-export-state]").inner_text() == "Ready"
@@ -206,7 +206,7 @@ def test_a_large_export_shows_its_progress_then_its_download_link(page, live_ser
     assert len(download.value.path().read_bytes().splitlines()) == 4
 
     # Asking for a report bigger than a page builds it in the background and lists it.
-    monkeypatch.setattr(exports, "BACKGROUND_THRESHOLD", 2)
+    monkeypatch.setattr(formats, "BACKGROUND_THRESHOLD", 2)
     page.get_by_label("Awards (Excel)").check()
     page.get_by_role("button", name="Export").click()
     assert (

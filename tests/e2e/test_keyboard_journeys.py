@@ -22,8 +22,8 @@ from accounts.models import Role
 from bids import scoring
 from bids.models import Bid, BidState, Section, Sector
 from tests import factories
-from trusts import exports
 from trusts.enums import ExportState
+from trusts.exports import formats, jobs
 from trusts.models import FundingAward, ReportExport
 from trusts.views import reports as reports_view
 
@@ -288,7 +288,7 @@ def test_officials_take_a_bid_from_scoring_to_a_100000_award_by_keyboard(page):
     assert_accessible(page)
     tab_to(page, "Enter the date of the interview", ".govuk-error-summary a")
     page.keyboard.press("Enter")
-    expect(page.locator("#id_day")).to_be_focused()
+    expect(page.locator("#id_starts_at")).to_be_focused()
     day = funding_round.interviews_start_on + timedelta(days=2)
     page.keyboard.type(str(day.day))
     type_into(page, "Month", str(day.month))
@@ -357,7 +357,7 @@ def test_an_administrator_exports_the_awards_by_keyboard(page, monkeypatch):
     # user is on its Refresh link; when the worker finishes, the page's poller swaps in the
     # download link, and focus must go with it rather than drop to the top of the page.
     queued = []
-    monkeypatch.setattr(exports, "BACKGROUND_THRESHOLD", 0)
+    monkeypatch.setattr(formats, "BACKGROUND_THRESHOLD", 0)
     monkeypatch.setattr(reports_view, "queue_export", queued.append)
     choose(page, "Awards (Excel)", "format")
     press_on(page, "Export", "button")
@@ -366,7 +366,7 @@ def test_an_administrator_exports_the_awards_by_keyboard(page, monkeypatch):
     assert_accessible(page)
     tab_to(page, "Refresh to see progress", "a")
     monkeypatch.undo()
-    exports.run_export(queued.pop())  # the worker
+    jobs.run_export(queued.pop())  # the worker
     expect(page.locator("[data-export-state]")).to_have_text("Ready")
     download_link = page.locator("[data-export-action] a")
     expect(download_link).to_have_text(re.compile("^Download Awards \\(Excel\\)"))

@@ -21,8 +21,9 @@ from django.db import connection
 
 from reference.models import LocalAuthority
 from tests import factories
-from trusts import exports, tasks
+from trusts import tasks
 from trusts.enums import ExportFormat, ExportState
+from trusts.exports import awards_table, jobs
 from trusts.models import FundingAward, ReportExport
 
 from .conftest import celery_broker
@@ -166,7 +167,7 @@ def rows_in_file(export):
         raw = stored.read()
     assert raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n"), "the file is cut short"
     header, *rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert header == [title for title, _ in exports.AWARD_COLUMNS]
+    assert header == [title for title, _ in awards_table.AWARD_COLUMNS]
     return raw, sorted((row[0], row[1], row[6], row[7], row[8]) for row in rows)
 
 
@@ -217,7 +218,7 @@ def test_an_export_whose_worker_is_killed_is_finished_by_another_worker(
         # The worker died holding the task: it was never acknowledged, and no file was saved.
         assert half_written(export)
         assert broker.hlen("unacked") == 1
-        assert not default_storage.exists(exports.storage_name(export))
+        assert not default_storage.exists(jobs.storage_name(export))
 
         # Redis hands the task on once it has gone unacknowledged for the visibility timeout.
         (_, delivered_at), *_ = broker.zrange("unacked_index", 0, -1, withscores=True)

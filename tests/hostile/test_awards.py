@@ -103,7 +103,7 @@ def offered(lead, kent_user):
 @given(data=st.data())
 def test_an_award_is_accepted_only_by_its_own_council_confirming(data, kent, kent_user, offered, leeds_award):
     pk = data.draw(award_ids(offered, leeds_award))
-    posted = data.draw(form(confirm=field("on", "true", "false", ""), seen_state=field(*SEEN)))
+    posted = data.draw(form(confirm=field("on", "true", "false", ""), expected_state=field(*SEEN)))
     leeds_before = record_of(leeds_award)
     with rolled_back():
         outcome = assert_handled(
@@ -125,7 +125,7 @@ def test_a_declined_award_records_why(data, kent, offered, leeds_award):
     posted = data.draw(
         form(
             reason=field("We cannot staff the trust.", "word " * (MAX_REASON_WORDS + 1)),
-            seen_state=field(*SEEN),
+            expected_state=field(*SEEN),
         )
     )
     leeds_before = record_of(leeds_award)
@@ -233,7 +233,9 @@ def test_conditions_are_met_only_once_every_audience_was_consulted(
     data, lead_client, consulted, accepted, leeds_award
 ):
     award = data.draw(st.sampled_from([consulted, consulted, accepted]))
-    posted = data.draw(form(note=field("Checked the minutes.", "", "word " * 301), seen_state=field(*SEEN)))
+    posted = data.draw(
+        form(note=field("Checked the minutes.", "", "word " * 301), expected_state=field(*SEEN))
+    )
     with rolled_back():
         outcome = assert_handled(posting(lead_client, url("conditions-met", award.pk), posted))
         for each in (consulted, accepted):
@@ -265,7 +267,7 @@ def test_a_payment_has_a_reference_and_a_date_between_the_condition_and_today(
         form(
             reference=field("DH-PAY-2003-0142", "R" * 60, "R" * 61, "  "),
             **date_parts("paid_on", timezone.localdate()),
-            seen_state=field(*SEEN),
+            expected_state=field(*SEEN),
         )
     )
     with rolled_back():
@@ -285,7 +287,7 @@ def test_a_payment_has_a_reference_and_a_date_between_the_condition_and_today(
 def test_an_offer_is_withdrawn_only_with_a_reason(data, lead_client, offered, accepted, leeds_award):
     award = data.draw(st.sampled_from([offered, accepted]))
     posted = data.draw(
-        form(reason=field("The partnership board was dissolved.", "word " * 301), seen_state=field(*SEEN))
+        form(reason=field("The partnership board was dissolved.", "word " * 301), expected_state=field(*SEEN))
     )
     leeds_before = record_of(leeds_award)
     with rolled_back():

@@ -17,13 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bids import documents, eligibility, workflow
-from bids.forms.council import (
-    MAX_POPULATION,
-    PHONE,
-    QUESTION_PAGES,
-    WITHDRAW_REASON_LIMIT,
-    completion_problems,
-)
+from bids.forms.council import WITHDRAW_REASON_LIMIT
+from bids.forms.sections.delivery import MAX_POPULATION
+from bids.forms.task_list import QUESTION_PAGES, completion_problems
 from bids.models import (
     Bid,
     BidState,
@@ -36,6 +32,7 @@ from bids.models import (
     Sector,
     SupportingDocument,
 )
+from bids.questions import PHONE
 from reference.models import ServiceScope
 from tests import factories
 
@@ -199,7 +196,7 @@ def test_question_pages_take_anything_and_store_only_what_the_rules_allow(
     data, section, page, kent, kent_bid, leeds_bid
 ):
     values = plausible(kent_bid, ServiceScope.objects.all())
-    fields = {name: field(*values[name]) for name in page.saves}
+    fields = {name: field(*values[name]) for name in page.questions()}
     row = kent_bid.sections.get(section=section)
     posted = data.draw(
         form(

@@ -82,10 +82,10 @@ def test_a_nul_in_a_bid_reference_is_page_not_found(kent):
 @pytest.mark.parametrize(
     ("parts", "message"),
     [
-        ({"hour": "²", "minute": "00"}, "a real time on the 24-hour clock"),
-        ({"hour": HUGE, "minute": "00"}, "a real time on the 24-hour clock"),
-        ({"day": LONG}, "must be a real date"),
-        ({"month": LONG}, "must be a real date"),
+        ({"closes_at_hour": "²", "closes_at_minute": "00"}, "a real time on the 24-hour clock"),
+        ({"closes_at_hour": HUGE, "closes_at_minute": "00"}, "a real time on the 24-hour clock"),
+        ({"closes_at_day": LONG}, "must be a real date"),
+        ({"closes_at_month": LONG}, "must be a real date"),
     ],
 )
 def test_an_extension_date_or_time_no_clock_has(lead_client, open_round, parts, message):
@@ -93,11 +93,11 @@ def test_an_extension_date_or_time_no_clock_has(lead_client, open_round, parts, 
     posted = {
         "authority": str(factories.authority("KEN").pk),
         "reason": "Flooding.",
-        "day": str(later.day),
-        "month": str(later.month),
-        "year": str(later.year),
-        "hour": "17",
-        "minute": "00",
+        "closes_at_day": str(later.day),
+        "closes_at_month": str(later.month),
+        "closes_at_year": str(later.year),
+        "closes_at_hour": "17",
+        "closes_at_minute": "00",
         **parts,
     }
     refused_with(lead_client.post(reverse("bids:extensions", args=[open_round.slug]), posted), message)
@@ -106,10 +106,10 @@ def test_an_extension_date_or_time_no_clock_has(lead_client, open_round, parts, 
 @pytest.mark.parametrize(
     ("parts", "message"),
     [
-        ({"year": "²"}, "must be a real date"),
-        ({"day": LONG}, "must be a real date"),
-        ({"minute": HUGE}, "from 0 to 59"),
-        ({"hour": "²"}, "from 0 to 23"),
+        ({"starts_at_year": "²"}, "must be a real date"),
+        ({"starts_at_day": LONG}, "must be a real date"),
+        ({"starts_at_minute": HUGE}, "from 0 to 59"),
+        ({"starts_at_hour": "²"}, "from 0 to 23"),
     ],
 )
 def test_an_interview_date_or_time_no_clock_has(lead_client, open_round, kent_user, lead, parts, message):
@@ -117,11 +117,11 @@ def test_an_interview_date_or_time_no_clock_has(lead_client, open_round, kent_us
     day = open_round.interviews_start_on + timedelta(days=3)
     posted = {
         "expected_state": bid.state,
-        "day": str(day.day),
-        "month": str(day.month),
-        "year": str(day.year),
-        "hour": "10",
-        "minute": "30",
+        "starts_at_day": str(day.day),
+        "starts_at_month": str(day.month),
+        "starts_at_year": str(day.year),
+        "starts_at_hour": "10",
+        "starts_at_minute": "30",
         "duration_minutes": "60",
         "location": "Wellington House",
         "panel": [str(lead.pk)],
@@ -169,7 +169,7 @@ def test_consultation_numbers_and_dates_int_cannot_read(kent, accepted, changes,
 def test_a_tampered_hidden_state_is_named_in_the_error_summary(kent, lead, kent_user, open_round):
     offered = award_in_state(AwardState.OFFERED, lead=lead, council=kent_user, funding_round=open_round)
     response = kent.post(
-        reverse("trusts:accept", args=[offered.pk]), {"confirm": "on", "seen_state": "bogus"}
+        reverse("trusts:accept", args=[offered.pk]), {"confirm": "on", "expected_state": "bogus"}
     )
     refused_with(response, "Select a valid choice")
     assert FundingAward.objects.get(pk=offered.pk).state == AwardState.OFFERED

@@ -93,11 +93,11 @@ def assert_reason_recorded(event, limit_words=300):
 
 def date_parts(day):
     return {
-        "day": field(str(day.day), f"0{day.day}", "31", "32", "0", *NUMBERISH),
-        "month": field(str(day.month), "2", "13", *NUMBERISH),
-        "year": field(str(day.year), "2003", "99999", "03", *NUMBERISH),
-        "hour": field("17", "23", "0", "24", "99", *NUMBERISH),
-        "minute": field("00", "59", "60", *NUMBERISH),
+        "closes_at_day": field(str(day.day), f"0{day.day}", "31", "32", "0", *NUMBERISH),
+        "closes_at_month": field(str(day.month), "2", "13", *NUMBERISH),
+        "closes_at_year": field(str(day.year), "2003", "99999", "03", *NUMBERISH),
+        "closes_at_hour": field("17", "23", "0", "24", "99", *NUMBERISH),
+        "closes_at_minute": field("00", "59", "60", *NUMBERISH),
     }
 
 
@@ -509,11 +509,11 @@ def interview_form(bid, people, **extra):
     day = bid.funding_round.interviews_start_on + timedelta(days=3)
     outside = bid.funding_round.interviews_end_on + timedelta(days=1)
     return form(
-        day=field(str(day.day), str(outside.day), "31", "0", *NUMBERISH),
-        month=field(str(day.month), str(outside.month), "13", *NUMBERISH),
-        year=field(str(day.year), "2003", "20030", *NUMBERISH),
-        hour=field("10", "0", "23", "24", *NUMBERISH),
-        minute=field("30", "00", "59", "60", *NUMBERISH),
+        starts_at_day=field(str(day.day), str(outside.day), "31", "0", *NUMBERISH),
+        starts_at_month=field(str(day.month), str(outside.month), "13", *NUMBERISH),
+        starts_at_year=field(str(day.year), "2003", "20030", *NUMBERISH),
+        starts_at_hour=field("10", "0", "23", "24", *NUMBERISH),
+        starts_at_minute=field("30", "00", "59", "60", *NUMBERISH),
         duration_minutes=field(*[str(m) for m in bookings.DURATIONS], "15", "600", *NUMBERISH),
         location=field("Wellington House, 133-155 Waterloo Road, London SE1 8UG", "L" * 255, "L" * 256, ""),
         video_link=field(

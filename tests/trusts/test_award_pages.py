@@ -158,13 +158,13 @@ def test_action_pages_for_each_role(
 
 def test_accepting_needs_the_confirmation_then_sets_up_the_trust(award, client_for, kent_user):
     client = client_for(kent_user)
-    response = client.post(url("accept", award), {"seen_state": "offered"})
+    response = client.post(url("accept", award), {"expected_state": "offered"})
     page = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: Accept the award" in page
     assert 'href="#id_confirm"' in page
     assert "Confirm that Kent County Council accepts this award and its conditions" in page
-    response = client.post(url("accept", award), {"seen_state": "offered", "confirm": "on"}, follow=True)
+    response = client.post(url("accept", award), {"expected_state": "offered", "confirm": "on"}, follow=True)
     assert response.redirect_chain[-1][0] == url("award", award)
     assert "You have accepted the award. Kent Children&#x27;s Trust is set up" in response.content.decode()
     assert FundingAward.objects.get(pk=award.pk).state == AwardState.ACCEPTED
@@ -182,13 +182,13 @@ def test_declining_asks_why_and_warns_of_the_consequences(award, client_for, ken
     client = client_for(kent_user)
     page = client.get(url("decline", award)).content.decode()
     assert "You cannot undo this" in page and "The place may be offered to another council" in page
-    errors = client.post(url("decline", award), {"seen_state": "offered", "reason": ""}).content.decode()
+    errors = client.post(url("decline", award), {"expected_state": "offered", "reason": ""}).content.decode()
     assert "Enter the reason Kent County Council is declining the award" in errors
     long = client.post(
-        url("decline", award), {"seen_state": "offered", "reason": "word " * 301}
+        url("decline", award), {"expected_state": "offered", "reason": "word " * 301}
     ).content.decode()
     assert "The reason must be 300 words or fewer" in long and "word word" in long
-    client.post(url("decline", award), {"seen_state": "offered", "reason": "No capacity this year"})
+    client.post(url("decline", award), {"expected_state": "offered", "reason": "No capacity this year"})
     declined = FundingAward.objects.get(pk=award.pk)
     assert (declined.state, declined.decline_reason) == ("declined", "No capacity this year")
 
@@ -196,7 +196,7 @@ def test_declining_asks_why_and_warns_of_the_consequences(award, client_for, ken
 def test_a_stale_form_is_refused_with_an_explanation(award, client_for, kent_user, lead):
     awards.accept(award, kent_user)  # meanwhile, in another tab
     response = client_for(lead).post(
-        url("withdraw", award), {"seen_state": "offered", "reason": "Budget cut"}
+        url("withdraw", award), {"expected_state": "offered", "reason": "Budget cut"}
     )
     page = response.content.decode()
     assert "has changed since you opened it: it is now accepted. Nothing was changed." in page
@@ -205,9 +205,9 @@ def test_a_stale_form_is_refused_with_an_explanation(award, client_for, kent_use
 
 def test_withdrawing_needs_a_reason(award, client_for, lead):
     client = client_for(lead)
-    page = client.post(url("withdraw", award), {"seen_state": "offered", "reason": " "}).content.decode()
+    page = client.post(url("withdraw", award), {"expected_state": "offered", "reason": " "}).content.decode()
     assert "Enter the reason you are withdrawing the offer" in page
-    response = client.post(url("withdraw", award), {"seen_state": "offered", "reason": "Budget cut"})
+    response = client.post(url("withdraw", award), {"expected_state": "offered", "reason": "Budget cut"})
     assert response.status_code == 302
     assert FundingAward.objects.get(pk=award.pk).withdrawn_reason == "Budget cut"
 
@@ -399,7 +399,7 @@ def test_condition_met_page_names_the_groups_still_missing_and_refuses(accepted,
     page = client.get(url("conditions-met", accepted)).content.decode()
     assert "no consultation has been recorded with partner agencies and staff involved in the trust" in page
     assert "Confirm the condition is met</button>" not in page
-    response = client.post(url("conditions-met", accepted), {"seen_state": "accepted"})
+    response = client.post(url("conditions-met", accepted), {"expected_state": "accepted"})
     page = response.content.decode()
     assert response.status_code == 200 and "<title>Error: " in page
     assert (
@@ -408,7 +408,7 @@ def test_condition_met_page_names_the_groups_still_missing_and_refuses(accepted,
     ) in page
     assert FundingAward.objects.get(pk=accepted.pk).state == AwardState.ACCEPTED
     consult(accepted, kent_user, [Audience.AGENCIES, Audience.STAFF])
-    response = client.post(url("conditions-met", accepted), {"seen_state": "accepted", "note": "Checked"})
+    response = client.post(url("conditions-met", accepted), {"expected_state": "accepted", "note": "Checked"})
     assert response.status_code == 302
     assert FundingAward.objects.get(pk=accepted.pk).state == AwardState.CONDITIONS_MET
 
@@ -427,7 +427,7 @@ def test_payment_form_errors(changes, message, client_for, lead, kent_user, open
     award = award_in_state(AwardState.CONDITIONS_MET, lead=lead, council=kent_user, funding_round=open_round)
     today = timezone.localdate()
     data = {
-        "seen_state": "conditions_met",
+        "expected_state": "conditions_met",
         "reference": "DH-PAY-1",
         "paid_on_day": str(today.day),
         "paid_on_month": str(today.month),
@@ -443,7 +443,7 @@ def test_payment_recorded(client_for, lead, kent_user, open_round):
     award = award_in_state(AwardState.CONDITIONS_MET, lead=lead, council=kent_user, funding_round=open_round)
     today = timezone.localdate()
     data = {
-        "seen_state": "conditions_met",
+        "expected_state": "conditions_met",
         "reference": "DH-PAY-1",
         "paid_on_day": str(today.day),
         "paid_on_month": str(today.month),

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import OutboundEmail
-from trusts import exports
 from trusts.enums import AwardState
+from trusts.exports import formats
 from trusts.models import AwardEvent, ConsultationActivity, FundingAward, Trust
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_seeding_again_changes_no_award(seeded):
 
 
 def test_every_report_has_real_rows_from_the_demo(seeded):
-    assert exports.row_count("csv", None) == 12
-    assert exports.row_count("360giving", None) == 10
-    for fmt in exports.FORMATS:
-        assert exports.build_bytes(fmt, None)
+    assert formats.row_count("csv", None) == 12
+    assert formats.row_count("360giving", None) == 10
+    for fmt in formats.FORMATS:
+        assert formats.build_bytes(fmt, None)

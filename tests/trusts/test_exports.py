@@ -16,8 +16,11 @@ from accounts.models import Role
 from bids.models import Assessment, Bid, BidState, Moderation
 from reference.models import LocalAuthority
 from tests import factories
-from trusts import exports
 from trusts.enums import AwardState
+from trusts.exports.awards_table import AWARD_COLUMNS, awards_csv_chunks
+from trusts.exports.cells import iso, neutralise
+from trusts.exports.formats import build_bytes
+from trusts.exports.giving import GIVING_COLUMNS
 from trusts.models import FundingAward
 
 from .conftest import award_in_state, pounds, tables
@@ -36,7 +39,7 @@ def pdf_text(raw):
 
 
 def build(fmt, funding_round=None):
-    return exports.build_bytes(fmt, funding_round)
+    return build_bytes(fmt, funding_round)
 
 
 # CSV ----------------------------------------------------------------------------------
@@ -72,8 +75,8 @@ def test_awards_csv_has_one_row_per_award(spread):  # noqa: F811
         "60000.00",
         "25000.00",
         "85000.00",
-        exports.iso(award.offered_at),
-        exports.iso(award.responded_at),
+        iso(award.offered_at),
+        iso(award.responded_at),
         award.paid_on.isoformat(),
     ]
     declined = next(row for row in rows if row[1] == "Leeds City Council")
@@ -83,7 +86,7 @@ def test_awards_csv_has_one_row_per_award(spread):  # noqa: F811
 def test_csv_is_written_one_row_at_a_time(spread):  # noqa: F811
     funding_round, _ = spread
     written = []
-    chunks = list(exports.awards_csv_chunks(funding_round, progress=written.append))
+    chunks = list(awards_csv_chunks(funding_round, progress=written.append))
     assert len(chunks) == 1 + len(SPREAD)
     assert chunks[0].startswith("\ufeffReference,")
     assert written[-1] == len(SPREAD)
@@ -96,7 +99,7 @@ def test_cells_that_could_run_as_formulas_are_neutralised(start, lead):
     rows = csv_rows(build("csv"))
     assert rows[1][1] == f'\'{start}HYPERLINK("http://evil.example","Kent")'
     giving = csv_rows(build("360giving-csv"))
-    assert giving[1][exports.GIVING_COLUMNS.index("Recipient Org:Name")].startswith(f"'{start}")
+    assert giving[1][GIVING_COLUMNS.index("Recipient Org:Name")].startswith(f"'{start}")
     sheet = load_workbook(io.BytesIO(build("xlsx"))).active
     # (the XML inside an XLSX stores a carriage return as a line feed)
     assert sheet["B2"].value[0] == "'" and sheet["B2"].value.endswith(
@@ -106,9 +109,9 @@ def test_cells_that_could_run_as_formulas_are_neutralised(start, lead):
 
 
 def test_neutralise_leaves_ordinary_values_alone():
-    assert exports.neutralise("Kent County Council") == "Kent County Council"
-    assert exports.neutralise("=1+1") == "'=1+1"
-    assert exports.neutralise(Decimal("-5")) == Decimal("-5")  # numbers are numbers, not text
+    assert neutralise("Kent County Council") == "Kent County Council"
+    assert neutralise("=1+1") == "'=1+1"
+    assert neutralise(Decimal("-5")) == Decimal("-5")  # numbers are numbers, not text
 
 
 # XLSX ---------------------------------------------------------------------------------
@@ -118,7 +121,7 @@ def test_xlsx_is_a_formatted_sheet_with_totals(spread):  # noqa: F811
     funding_round, made = spread
     sheet = load_workbook(io.BytesIO(build("xlsx", funding_round))).active
     assert sheet.title == "Awards"
-    assert [cell.value for cell in sheet[1]] == [title for title, _ in exports.AWARD_COLUMNS]
+    assert [cell.value for cell in sheet[1]] == [title for title, _ in AWARD_COLUMNS]
     assert sheet["A1"].font.bold and sheet["A1"].fill.fgColor.rgb.endswith("0B0C0C")
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width == 40
@@ -165,7 +168,7 @@ def test_360giving_field_values(spread):  # noqa: F811
     assert kent["currency"] == "GBP"
     assert kent["amountAwarded"] == 85000 and isinstance(kent["amountAwarded"], int)
     assert kent["amountDisbursed"] == 85000
-    assert kent["awardDate"] == exports.iso(kent_award.offered_at)
+    assert kent["awardDate"] == iso(kent_award.offered_at)
     assert kent["recipientOrganization"] == [{"id": "GB-LAE-KEN", "name": "Kent County Council"}]
     assert kent["fundingOrganization"] == [{"id": "GB-GOR-D12", "name": "Department of Health"}]
     assert kent["beneficiaryLocation"] == [
@@ -203,7 +206,7 @@ def test_council_without_register_codes_gets_our_own_identifier_and_no_location(
     ]
     assert "beneficiaryLocation" not in grant
     row = csv_rows(build("360giving-csv"))[1]
-    assert row[exports.GIVING_COLUMNS.index("Beneficiary Location:Geographic Code")] == ""
+    assert row[GIVING_COLUMNS.index("Beneficiary Location:Geographic Code")] == ""
 
 
 def test_360giving_csv_uses_the_standards_column_titles(spread):  # noqa: F811

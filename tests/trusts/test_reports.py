@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 
 from accounts.models import Role
 from tests import factories
-from trusts import exports, tasks
+from trusts import tasks
 from trusts.enums import AwardState, ExportState
+from trusts.exports import awards_table, cells, formats, giving, jobs
 from trusts.models import ReportExport
 
 from .conftest import award_in_state
@@ -40,12 +41,12 @@ def three_awards(lead, open_round):
 @pytest.fixture
 def background(monkeypatch):
     """Exports of more than two awards go to the worker (eager in tests)."""
-    monkeypatch.setattr(exports, "BACKGROUND_THRESHOLD", 2)
+    monkeypatch.setattr(formats, "BACKGROUND_THRESHOLD", 2)
 
 
 def built_export(fmt, requested_by, funding_round=None):
     export = ReportExport.objects.create(format=fmt, funding_round=funding_round, requested_by=requested_by)
-    exports.run_export(export.pk)
+    jobs.run_export(export.pk)
     export.refresh_from_db()
     return export
 
@@ -85,7 +86,7 @@ def test_every_export_url_for_every_role(who, role, expected, client, client_for
         assert response.status_code == expected, name
         if expected == 302:
             assert response.url.startswith("/sign-in")
-    for fmt in exports.FORMATS:
+    for fmt in formats.FORMATS:
         response = browser.post(reverse("trusts:reports"), {"format": fmt})
         assert response.status_code == expected, fmt
 
@@ -207,18 +208,18 @@ def test_progress_is_recorded_as_rows_are_written(monkeypatch, admin_user, lead,
             council=factories.user(Role.COUNCIL, code),
             funding_round=open_round,
         )
-    monkeypatch.setattr(exports, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(cells, "PROGRESS_EVERY", 2)
     export = ReportExport.objects.create(format="360giving", requested_by=admin_user)
     seen = []
-    real_grant = exports.grant
+    real_grant = giving.grant
 
     def grant(award):
         # What the page's poller would read from the database as each grant is written.
         seen.append(ReportExport.objects.values_list("state", "rows_written", "rows_total").get(pk=export.pk))
         return real_grant(award)
 
-    monkeypatch.setattr(exports, "grant", grant)
-    exports.run_export(export.pk)
+    monkeypatch.setattr(giving, "grant", grant)
+    jobs.run_export(export.pk)
     assert seen == [
         ("running", 0, 5),
         ("running", 0, 5),
@@ -243,7 +244,7 @@ def test_export_task_retried_after_a_failure_matches_a_clean_run(monkeypatch, ad
     clean.delete()
     default_storage.delete(clean.file.name)
 
-    real_cells = exports.award_cells
+    real_cells = awards_table.award_cells
     calls = {"count": 0, "failed": False}
 
     def flaky(award):
@@ -253,7 +254,7 @@ def test_export_task_retried_after_a_failure_matches_a_clean_run(monkeypatch, ad
             raise ConnectionError("database went away after two rows")
         return real_cells(award)
 
-    monkeypatch.setattr(exports, "award_cells", flaky)
+    monkeypatch.setattr(awards_table, "award_cells", flaky)
     export = ReportExport.objects.create(format="csv", funding_round=open_round, requested_by=admin_user)
     result = tasks.build_export.apply(args=[export.pk], throw=False)  # as a worker runs it, retries inline
     assert result.successful()
@@ -269,18 +270,18 @@ def test_running_the_task_again_rebuilds_the_same_file_in_place(admin_user, thre
     export = built_export("360giving", admin_user)
     first = default_storage.open(export.file.name).read()
     ReportExport.objects.filter(pk=export.pk).update(state=ExportState.RUNNING)  # a redelivered message
-    exports.run_export(export.pk)
+    jobs.run_export(export.pk)
     export.refresh_from_db()
     assert default_storage.open(export.file.name).read() == first
     assert stored_files() == [f"report-{export.pk}.json"]
-    assert exports.run_export(export.pk) == export.file.name  # already built: left alone
+    assert jobs.run_export(export.pk) == export.file.name  # already built: left alone
 
 
 def test_an_export_that_keeps_failing_is_marked_failed(monkeypatch, client_for, admin_user, three_awards):
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setitem(exports.FORMATS, "pdf", dataclasses.replace(exports.FORMATS["pdf"], write=broken))
+    monkeypatch.setitem(formats.FORMATS, "pdf", dataclasses.replace(formats.FORMATS["pdf"], write=broken))
     export = ReportExport.objects.create(format="pdf", requested_by=admin_user)
     tasks.queue_export(export.pk)
     export.refresh_from_db()
@@ -352,7 +353,7 @@ def test_a_building_export_that_stops_moving_is_built_again(admin_user, three_aw
         requested_at=long_ago,
         progressed_at=timezone.now() - timedelta(minutes=2),
     )
-    assert list(exports.stalled()) == [lost.pk]
+    assert list(jobs.stalled()) == [lost.pk]
     tasks.remove_expired_exports.delay().get()
     lost.refresh_from_db()
     moving.refresh_from_db()
@@ -363,7 +364,7 @@ def test_a_building_export_that_stops_moving_is_built_again(admin_user, three_aw
 def test_building_records_when_it_last_wrote_rows(admin_user, three_awards):
     export = ReportExport.objects.create(format="csv", requested_by=admin_user)
     before = timezone.now()
-    exports.run_export(export.pk)
+    jobs.run_export(export.pk)
     export.refresh_from_db()
     assert export.state == ExportState.DONE and export.progressed_at >= before
 

@@ -1,4 +1,6 @@
-"""The award page and everything done to an award: respond, consult, confirm, pay, withdraw."""
+"""The award page, its letter, the consultation the council records, and the pilot trust.
+The changes a person confirms (respond, confirm the condition, pay, withdraw) are in
+trusts/views/changes.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,17 +9,15 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from django_fsm import can_proceed
 
 from bids.models import GovernanceModel
-from core.money import money
 from core.views import posted, posted_files
 
 from .. import awards
 from ..awards import AwardError, describe_audiences
 from ..enums import CONSULTATION_CONDITION, AwardState
 from ..evidence import describe
-from ..forms import AcceptForm, ConditionsMetForm, ConsultationForm, PaymentForm, decline_form, withdraw_form
+from ..forms import ConsultationForm
 from ..letters import award_letter, letter_filename
 from ..models import Trust
 from ..queries import awards_for, consultation_progress
@@ -83,204 +83,6 @@ def letter(request, pk):
     return response
 
 
-def _guarded(request, award, permission, transition):
-    """Refuse people who may not take this action at all; send others back if it is too late."""
-    if not request.user.has_perm(permission, award):
-        raise PermissionDenied
-    if not can_proceed(getattr(award, transition)):
-        messages.info(
-            request, f"This award is {award.get_state_display().lower()}. There is nothing to do here."
-        )
-        return redirect(award_url(award))
-    return None
-
-
-def _apply(form, verb):
-    """Run a verb from awards.py; put its refusals on the form for the error summary."""
-    try:
-        return verb()
-    except AwardError as error:
-        for problem in error.problems:
-            form.add_error(None, problem)
-        return None
-
-
-def _seen(form, award):
-    return form.cleaned_data.get("seen_state") or award.state
-
-
-@login_required
-def accept(request, pk):
-    award = get_award(request, pk)
-    refused = _guarded(request, award, "trusts.respond_to_award", "accept")
-    if refused:
-        return refused
-    form = AcceptForm(posted(request), award=award, initial={"seen_state": award.state})
-    if request.method == "POST" and form.is_valid():
-        accepted = _apply(form, lambda: awards.accept(award, request.user, expected_state=_seen(form, award)))
-        if accepted:
-            messages.success(
-                request,
-                f"You have accepted the award. {accepted.trust.name} is set up: record your consultation below.",
-            )
-            return redirect(award_url(award))
-    return render(
-        request,
-        "trusts/accept.html",
-        {
-            "page_title": "Accept the award",
-            "caption": award.bid.authority.name,
-            "award": award,
-            "form": form,
-            "conditions": conditions(award),
-            "back_url": award_url(award),
-            "cancel_url": award_url(award),
-            "submit_text": "Accept the award",
-        },
-    )
-
-
-@login_required
-def decline(request, pk):
-    award = get_award(request, pk)
-    refused = _guarded(request, award, "trusts.respond_to_award", "decline")
-    if refused:
-        return refused
-    form = decline_form(posted(request), award=award)
-    if request.method == "POST" and form.is_valid():
-        declined = _apply(
-            form,
-            lambda: awards.decline(
-                award, request.user, form.cleaned_data["reason"], expected_state=_seen(form, award)
-            ),
-        )
-        if declined:
-            messages.success(request, "You have declined the award. The programme team has been told.")
-            return redirect(award_url(award))
-    return render(
-        request,
-        "trusts/decline.html",
-        {
-            "page_title": "Decline the award",
-            "caption": award.bid.authority.name,
-            "award": award,
-            "form": form,
-            "back_url": award_url(award),
-            "cancel_url": award_url(award),
-            "submit_text": "Decline the award",
-        },
-    )
-
-
-@login_required
-def conditions_met(request, pk):
-    award = get_award(request, pk)
-    refused = _guarded(request, award, "trusts.manage_awards", "mark_conditions_met")
-    if refused:
-        return refused
-    form = ConditionsMetForm(posted(request), initial={"seen_state": award.state})
-    error_list = []
-    if request.method == "POST" and form.is_valid():
-        try:
-            awards.mark_conditions_met(
-                award, request.user, form.cleaned_data["note"], expected_state=_seen(form, award)
-            )
-        except AwardError as error:
-            error_list = error.problems
-        else:
-            messages.success(request, "The consultation condition is met. You can now record the payment.")
-            return redirect(award_url(award))
-    activities = list(award.consultation_activities.all())
-    missing = awards.missing_audiences(award)
-    return render(
-        request,
-        "trusts/conditions_met.html",
-        {
-            "page_title": "Confirm the consultation condition is met",
-            "caption": award.bid.authority.name,
-            "award": award,
-            "form": form,
-            "error_list": error_list,
-            "progress": consultation_progress(award, activities),
-            "missing": describe_audiences(missing),
-            "can_confirm": not missing,
-            "back_url": award_url(award),
-            "cancel_url": award_url(award),
-            "submit_text": "Confirm the condition is met",
-        },
-    )
-
-
-@login_required
-def record_payment(request, pk):
-    award = get_award(request, pk)
-    refused = _guarded(request, award, "trusts.manage_awards", "record_payment")
-    if refused:
-        return refused
-    form = PaymentForm(posted(request), award=award, initial={"seen_state": award.state})
-    if request.method == "POST" and form.is_valid():
-        paid = _apply(
-            form,
-            lambda: awards.record_payment(
-                award,
-                request.user,
-                reference=form.cleaned_data["reference"],
-                paid_on=form.cleaned_data["paid_on"],
-                expected_state=_seen(form, award),
-            ),
-        )
-        if paid:
-            messages.success(
-                request, f"Payment of {money(paid.total)} to {award.bid.authority.name} recorded"
-            )
-            return redirect(award_url(award))
-    return render(
-        request,
-        "trusts/payment.html",
-        {
-            "page_title": "Record the payment",
-            "caption": award.bid.authority.name,
-            "award": award,
-            "form": form,
-            "back_url": award_url(award),
-            "cancel_url": award_url(award),
-            "submit_text": "Record the payment",
-        },
-    )
-
-
-@login_required
-def withdraw(request, pk):
-    award = get_award(request, pk)
-    refused = _guarded(request, award, "trusts.manage_awards", "withdraw")
-    if refused:
-        return refused
-    form = withdraw_form(posted(request), award=award)
-    if request.method == "POST" and form.is_valid():
-        withdrawn = _apply(
-            form,
-            lambda: awards.withdraw(
-                award, request.user, form.cleaned_data["reason"], expected_state=_seen(form, award)
-            ),
-        )
-        if withdrawn:
-            messages.success(request, f"The offer to {award.bid.authority.name} has been withdrawn.")
-            return redirect(award_url(award))
-    return render(
-        request,
-        "trusts/withdraw.html",
-        {
-            "page_title": "Withdraw the offer",
-            "caption": award.bid.authority.name,
-            "award": award,
-            "form": form,
-            "back_url": award_url(award),
-            "cancel_url": award_url(award),
-            "submit_text": "Withdraw the offer",
-        },
-    )
-
-
 @login_required
 def record_consultation(request, pk):
     award = get_award(request, pk)
@@ -291,9 +93,8 @@ def record_consultation(request, pk):
         raise PermissionDenied
     form = ConsultationForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
-        activity = _apply(
-            form,
-            lambda: awards.record_consultation(
+        try:
+            activity = awards.record_consultation(
                 award,
                 request.user,
                 held_on=form.cleaned_data["held_on"],
@@ -303,9 +104,10 @@ def record_consultation(request, pk):
                 evidence=form.cleaned_data["evidence"],
                 evidence_name=form.evidence_name,
                 evidence_type=form.evidence_type,
-            ),
-        )
-        if activity:
+            )
+        except AwardError as error:
+            form.add_problems(error.problems)
+        else:
             messages.success(request, f"Consultation with {activity.get_audience_display().lower()} recorded")
             return redirect(award_url(award) + "#consultation")
     return render(

@@ -12,8 +12,8 @@ from django.utils.http import content_disposition_header
 
 from core.views import posted
 
-from .. import exports
 from ..enums import ExportState
+from ..exports import formats
 from ..forms import ReportForm
 from ..models import ReportExport
 from ..tasks import queue_export
@@ -65,15 +65,15 @@ def attachment(response, filename):
 
 
 def send_now(fmt, funding_round):
-    spec = exports.FORMATS[fmt]
-    filename = exports.filename_for(fmt, funding_round)
+    spec = formats.FORMATS[fmt]
+    filename = formats.filename_for(fmt, funding_round)
     if spec.stream is not None:
         # Rows go to the browser as they are read: memory stays flat, the download starts at once.
         return attachment(
             StreamingHttpResponse(spec.stream(funding_round), content_type=spec.content_type), filename
         )
     return attachment(
-        HttpResponse(exports.build_bytes(fmt, funding_round), content_type=spec.content_type), filename
+        HttpResponse(formats.build_bytes(fmt, funding_round), content_type=spec.content_type), filename
     )
 
 
@@ -83,8 +83,8 @@ def reports(request):
     if request.method == "POST" and form.is_valid():
         fmt = form.cleaned_data["format"]
         funding_round = form.cleaned_data["funding_round"]
-        rows = exports.row_count(fmt, funding_round)
-        if rows <= exports.BACKGROUND_THRESHOLD:
+        rows = formats.row_count(fmt, funding_round)
+        if rows <= formats.BACKGROUND_THRESHOLD:
             return send_now(fmt, funding_round)
         export = ReportExport.objects.create(
             format=fmt, funding_round=funding_round, requested_by=request.user, rows_total=rows
@@ -110,7 +110,7 @@ def reports(request):
             "page_title": "Reports",
             "form": form,
             "exports": recent,
-            "threshold": exports.BACKGROUND_THRESHOLD,
+            "threshold": formats.BACKGROUND_THRESHOLD,
             "expiry_hours": settings.EXPORT_EXPIRY_HOURS,
         },
     )
@@ -137,7 +137,7 @@ def export_download(request, pk):
     if export.state != ExportState.DONE:
         messages.info(request, f"The {export.get_format_display()} is not ready yet.")
         return redirect(reverse("trusts:reports") + "#exports")
-    spec = exports.FORMATS[export.format]
+    spec = formats.FORMATS[export.format]
     return FileResponse(
         default_storage.open(export.file.name, "rb"),
         as_attachment=True,

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from bids.models import FundingRound
-from trusts import exports
 from trusts.enums import ExportFormat
+from trusts.exports import formats
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 raise CommandError(f"There is no round called {round_slug!r}. Rounds: {known}")
         try:
             with open(output, "wb") as out:
-                written = exports.build(fmt, funding_round, out)
+                written = formats.build(fmt, funding_round, out)
         except OSError as error:
             raise CommandError(f"Cannot write {output}: {error.strerror}") from error
         scope = funding_round.name if funding_round else "all rounds"

@@ -1,5 +1,6 @@
 """Layout pieces crispy-forms-gds lacks: radios and checkboxes whose items reveal further
-questions (the GOV.UK "conditional reveal"), and an amount in pounds with a £ prefix.
+questions (the GOV.UK "conditional reveal"), an amount in pounds with a £ prefix, and a
+date with a time (core.forms.fields.DateTimeField), which draws its own two fieldsets.
 
 crispy-forms-gds's own ConditionalRadios numbers items from 0 while its plain radios
 number them from 1, and it points aria-controls at panels that do not exist for items
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 class Reveal:
     """A radios or checkboxes field; `reveals` maps an item's value to the fields it shows."""
 
-    template = "bids/council/layout/reveal.html"
+    template = "core/layout/reveal.html"
 
     def __init__(self, field, reveals=None, legend_size=Size.MEDIUM, legend_tag=None):
         self.field = field
@@ -64,4 +65,9 @@ class Reveal:
 
 def money(field):
     """A text input for pounds with the GOV.UK £ prefix."""
-    return Field(field, template="bids/council/layout/money.html", css_class="govuk-input--width-10")
+    return Field(field, template="core/layout/money.html", css_class="govuk-input--width-10")
+
+
+def date_and_time(field):
+    """A DateTimeField: its widget draws the legends, hints, errors and boxes of both halves."""
+    return Field(field, template="core/layout/widget_only.html")
