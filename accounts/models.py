@@ -112,10 +112,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_admin(self):
         return self.role == Role.ADMIN
 
-    @property
-    def is_official(self):
-        return self.role in {Role.ASSESSOR, Role.LEAD, Role.ADMIN}
-
 
 class OutboundEmail(models.Model):
     """An email waiting to be sent, or sent.
@@ -128,7 +124,6 @@ class OutboundEmail(models.Model):
     to = models.JSONField(help_text="List of recipient addresses.")
     subject = models.CharField(max_length=255)
     body = models.TextField()
-    html_body = models.TextField(blank=True)
     attachments = models.JSONField(
         default=list, blank=True, help_text="List of {filename, content, mimetype}."
     )

@@ -25,8 +25,6 @@ def is_admin(user):
     return user.is_authenticated and user.is_active and user.role == Role.ADMIN
 
 
-is_official = is_assessor | is_lead | is_admin
-
 rules.add_perm("accounts.manage_users", is_admin)
 
 # The Django admin asks model permissions; administrators hold them through rules. Each app

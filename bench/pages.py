@@ -24,7 +24,7 @@ from accounts.models import Role, User  # noqa: E402
 from bench.data import BENCH_COUNCIL, BENCH_ROUND_PREFIX  # noqa: E402
 from bids.filters import RANKED_STATES  # noqa: E402
 from bids.models import Assignment, Bid, FundingRound  # noqa: E402
-from bids.views.programme import RANKING_PAGE_SIZE  # noqa: E402
+from bids.views.ranking import RANKING_PAGE_SIZE  # noqa: E402
 
 WARM_UP = 5
 TIMED = 30

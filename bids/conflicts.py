@@ -86,11 +86,3 @@ def apply(conflict, now=None):
             )
         for interview in bid.interviews.filter(state=Interview.State.SCHEDULED, panel=assessor):
             interview.panel.remove(assessor)
-
-
-def conflicted_authority_ids(user):
-    return set(ConflictOfInterest.objects.filter(assessor=user).values_list("authority_id", flat=True))
-
-
-def is_conflicted(user, authority):
-    return ConflictOfInterest.objects.filter(assessor=user, authority=authority).exists()

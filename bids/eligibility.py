@@ -4,6 +4,8 @@ The submission guard of the workflow (bids/workflow.py), the council's check-ans
 and the lead's eligibility check all read these, so each rule is written once.
 """
 
+from core.money import money
+
 from .models import CORE_SECTORS, Section, Sector
 
 
@@ -35,7 +37,7 @@ def submission_problems(bid):
         problems.append(
             (
                 Section.FUNDING.value,
-                f"The supplement cannot be more than £{bid.funding_round.max_supplement:,.0f}",
+                f"The supplement cannot be more than {money(bid.funding_round.max_supplement)}",
             )
         )
     if not bid.accountability_confirmed:

@@ -3,7 +3,7 @@ moderated score that overrides their mean. Both the mean at the time and the mod
 score are kept, with the reason."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -100,16 +100,6 @@ def score_sheet(bid):
         moderation=Moderation.objects.filter(bid=bid).select_related("moderated_by").first(),
         assigned_without_scores=waiting,
     )
-
-
-def parse_percent(text):
-    try:
-        value = Decimal(str(text).strip().rstrip("%"))
-    except (InvalidOperation, ValueError):
-        return None
-    if not value.is_finite():
-        return None
-    return value
 
 
 def moderate(bid, lead, score, reason, *, expected_state=None, seen_moderation=None, now=None):

@@ -11,19 +11,18 @@ Partners and supporting documents are rows of their own, not questions of the bi
 answers are read here too, so every section reads the same way.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from crispy_forms_gds.choices import Choice
 from django import forms
-from django.core.exceptions import ValidationError
 
 from core.forms.base import long_text, short_text
-from core.forms.fields import ModelIdsField, MoneyField
+from core.forms.fields import MoneyField
 from core.money import money
 from reference.models import ServiceScope
 
+from .form_fields import PHONE_EXAMPLE, ScopeChoiceField, check_phone
 from .models import DeliverySetting, Focus, GovernanceModel, Section, Sector
 
 
@@ -108,36 +107,6 @@ class Question:
 
 
 # The form fields ------------------------------------------------------------------------
-
-
-PHONE = re.compile(r"^\+?[0-9 ()\-]+$")
-PHONE_EXAMPLE = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
-
-
-def check_phone(value):
-    if value and (not PHONE.match(value) or not 10 <= len(re.sub(r"\D", "", value)) <= 15):
-        raise ValidationError(PHONE_EXAMPLE)
-
-
-class ScopeChoiceField(ModelIdsField):
-    """Only allowed scopes are offered; a posted excluded scope is refused by name, with why."""
-
-    def _check_values(self, value):
-        try:
-            return super()._check_values(value)
-        except ValidationError:
-            # Only what int() reads ("²" passes isdigit(), not isdecimal()) and a database id fits.
-            keys = [str(v) for v in value if str(v).isdecimal() and len(str(v)) <= 18]
-            excluded = ServiceScope.objects.filter(pk__in=keys, allowed=False).first()
-            if excluded:
-                raise ValidationError(
-                    f"{excluded.name} cannot be part of a children's trust. {excluded.excluded_reason}",
-                    code="excluded",
-                ) from None
-            raise ValidationError("Select services from the list", code="invalid_choice") from None
-
-    def label_from_instance(self, obj):
-        return obj.name
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

@@ -130,12 +130,6 @@ def criteria_for(bid):
     return list(bid.funding_round.criteria.order_by("position", "pk"))
 
 
-def assessment_for(bid, assessor):
-    """The assessor's assessment of the bid (unsaved if they have not started)."""
-    assessment = Assessment.objects.filter(bid=bid, assessor=assessor).prefetch_related("scores").first()
-    return assessment or Assessment(bid=bid, assessor=assessor)
-
-
 def save(bid, assessor, *, scores, recommendation, summary, submit, expected_state=None, now=None):
     """Save the assessor's scores as a draft, or submit them.
 

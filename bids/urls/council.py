@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from ..models import Section
-from ..views import changes, council, documents, extensions
+from ..views import changes, council, documents, extensions, sections
 
 
 class SectionConverter:
@@ -33,20 +33,20 @@ urlpatterns = [
     path("bids/<str:reference>/submitted", council.submitted, name="submitted"),
     path("bids/<str:reference>/withdraw", changes.Withdraw.as_view(), name="withdraw"),
     path("bids/<str:reference>/copy", council.copy, name="copy"),
-    path("bids/<str:reference>/partners", council.partners, name="partners"),
-    path("bids/<str:reference>/partners/add", council.partner_form, name="partner-add"),
-    path("bids/<str:reference>/partners/<int:pk>/change", council.partner_form, name="partner-change"),
-    path("bids/<str:reference>/partners/<int:pk>/remove", council.partner_remove, name="partner-remove"),
-    path("bids/<str:reference>/documents", council.documents_page, name="documents"),
+    path("bids/<str:reference>/partners", sections.partners, name="partners"),
+    path("bids/<str:reference>/partners/add", sections.partner_form, name="partner-add"),
+    path("bids/<str:reference>/partners/<int:pk>/change", sections.partner_form, name="partner-change"),
+    path("bids/<str:reference>/partners/<int:pk>/remove", sections.partner_remove, name="partner-remove"),
+    path("bids/<str:reference>/documents", sections.documents_page, name="documents"),
     path("bids/<str:reference>/documents/<int:pk>", documents.download, name="document"),
-    path("bids/<str:reference>/documents/<int:pk>/remove", council.document_remove, name="document-remove"),
+    path("bids/<str:reference>/documents/<int:pk>/remove", sections.document_remove, name="document-remove"),
     path(
         "bids/<str:reference>/<bidsection:section>/complete",
-        council.section_complete,
+        sections.section_complete,
         name="section-complete",
     ),
-    path("bids/<str:reference>/<questions:section>", council.section_start, name="section"),
-    path("bids/<str:reference>/<questions:section>/<slug:page>", council.section_page, name="section-page"),
+    path("bids/<str:reference>/<questions:section>", sections.section_start, name="section"),
+    path("bids/<str:reference>/<questions:section>/<slug:page>", sections.section_page, name="section-page"),
     # The programme lead's extensions live here because they exist for councils' deadlines.
     path("programme/rounds/<slug:round_slug>/extensions", extensions.extensions, name="extensions"),
 ]

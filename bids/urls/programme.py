@@ -1,11 +1,11 @@
 from django.urls import path
 
-from ..views import changes, programme
+from ..views import changes, interviews, programme, ranking
 
 urlpatterns = [
-    path("programme/ranking", programme.current_ranking, name="current-ranking"),
+    path("programme/ranking", ranking.current_ranking, name="current-ranking"),
     path("programme/assessors", programme.assessors, name="assessors"),
-    path("programme/rounds/<slug:round_slug>/ranking", programme.ranking, name="ranking"),
+    path("programme/rounds/<slug:round_slug>/ranking", ranking.ranking, name="ranking"),
     path("programme/rounds/<slug:round_slug>/assignments", programme.assignments, name="assignments"),
     path("programme/rounds/<slug:round_slug>/assignments/auto", programme.auto_assign, name="auto-assign"),
     path("programme/rounds/<slug:round_slug>/moderation", programme.moderation_overview, name="moderation"),
@@ -19,14 +19,14 @@ urlpatterns = [
         name="reopen-scores",
     ),
     path("bids/<str:reference>/shortlisting", changes.Shortlist.as_view(), name="shortlist"),
-    path("bids/<str:reference>/interview/schedule", programme.schedule_interview, name="schedule-interview"),
+    path("bids/<str:reference>/interview/schedule", interviews.schedule_interview, name="schedule-interview"),
     path(
         "bids/<str:reference>/interview/rearrange",
-        programme.reschedule_interview,
+        interviews.reschedule_interview,
         name="reschedule-interview",
     ),
     path("bids/<str:reference>/interview/cancel", changes.CancelInterview.as_view(), name="cancel-interview"),
     path("bids/<str:reference>/interview/record", changes.RecordInterview.as_view(), name="record-interview"),
-    path("bids/<str:reference>/interview.ics", programme.interview_ics, name="interview-ics"),
+    path("bids/<str:reference>/interview.ics", interviews.interview_ics, name="interview-ics"),
     path("bids/<str:reference>/decision/reject", changes.Reject.as_view(), name="reject"),
 ]

@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bids import documents, eligibility, workflow
+from bids.form_fields import PHONE
 from bids.forms.council import WITHDRAW_REASON_LIMIT
 from bids.forms.sections.delivery import MAX_POPULATION
 from bids.forms.task_list import QUESTION_PAGES, completion_problems
@@ -32,7 +33,6 @@ from bids.models import (
     Sector,
     SupportingDocument,
 )
-from bids.questions import PHONE
 from reference.models import ServiceScope
 from tests import factories
 

@@ -1,0 +1,107 @@
+"""Booking and rearranging interviews, and the calendar invitation a bid's interview has.
+Cancelling and recording are on the one change page (bids/views/changes.py)."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from core.london import london
+from core.views import posted
+
+from .. import (
+    bookings,
+    interviews,
+    invitations,
+    workflow,
+)
+from ..forms.interviews import InterviewForm, RescheduleForm
+from ..models import BidState, Interview
+from .access import bid_url, bid_view
+from .programme import not_now
+
+# Interviews ------------------------------------------------------------------------------
+
+
+@bid_view("bids.manage_assessment")
+def schedule_interview(request, bid):
+    if bid.state != BidState.SHORTLISTED and request.method == "GET":
+        return not_now(request, bid, "schedule an interview for")
+    form = InterviewForm(posted(request), bid=bid)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview = interviews.schedule(
+                bid, request.user, expected_state=form.seen_state, **form.booking()
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(
+                request,
+                f"Interview booked for {_when(interview)}. {bid.authority.name} has been sent the invitation.",
+            )
+            return redirect(bid_url(bid))
+    return _interview_page(request, bid, form, "Schedule an interview", "Book interview")
+
+
+@bid_view("bids.manage_assessment")
+def reschedule_interview(request, bid):
+    interview = bookings.scheduled_interview(bid)
+    if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
+        return not_now(request, bid, "rearrange the interview for")
+    form = RescheduleForm(posted(request), bid=bid, interview=interview)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview = interviews.reschedule(
+                bid,
+                request.user,
+                reason=form.cleaned_data["reason"],
+                expected_state=form.seen_state,
+                **form.booking(),
+            )
+        except workflow.WorkflowError as error:
+            form.add_problems(error.problems)
+        else:
+            messages.success(
+                request,
+                f"Interview moved to {_when(interview)}. {bid.authority.name} has been sent the updated invitation.",
+            )
+            return redirect(bid_url(bid))
+    return _interview_page(request, bid, form, "Rearrange the interview", "Save and send update", interview)
+
+
+def _when(interview):
+    return london(interview.starts_at)
+
+
+def _interview_page(request, bid, form, title, submit_text, interview=None):
+    return render(
+        request,
+        "bids/programme/interview_form.html",
+        {
+            "page_title": f"{title}: {bid.authority.name}",
+            "caption": bid.reference,
+            "bid": bid,
+            "form": form,
+            "interview": interview,
+            "submit_text": submit_text,
+            "back_url": bid_url(bid),
+            "cancel_url": bid_url(bid),
+        },
+    )
+
+
+@bid_view("bids.view_interview")
+def interview_ics(request, bid):
+    """The current invitation for the bid's interview, to add to a calendar."""
+    interview = (
+        bid.interviews.filter(state__in=[Interview.State.SCHEDULED, Interview.State.CANCELLED])
+        .select_related("bid__authority", "bid__funding_round", "scheduled_by")
+        .order_by("-scheduled_at", "-pk")
+        .first()
+    )
+    if interview is None:
+        raise Http404
+    filename, content, mimetype = invitations.invitation_attachment(interview)
+    response = HttpResponse(content, content_type=f"{mimetype}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

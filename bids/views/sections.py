@@ -1,0 +1,309 @@
+"""The council's pages for changing its draft: the question pages of each section, "Have you
+completed this section?", partners and supporting documents.
+
+Every page is `editable`: it finds the bid through `bids_for(user)` (another authority's
+bid is a 404), and sends the council back to its bid page, changing nothing, when the bid
+can no longer be changed. A save that a colleague's save overtook shows the differences.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from core.views import posted
+
+from .. import documents, drafting, eligibility
+from ..forms.council import DocumentForm, PartnerForm
+from ..forms.task_list import QUESTION_PAGES, CompleteForm, completion_problems
+from ..models import (
+    Bid,
+    BidSection,
+    Partner,
+    Section,
+    SupportingDocument,
+)
+from .access import editable, to_bid_page
+from .answers import answer_groups, page_url, prefetch_answers, section_url
+
+
+def returning_to_check(request):
+    return request.GET.get("return") == "check"
+
+
+def with_return(request, url):
+    return f"{url}?return=check" if returning_to_check(request) else url
+
+
+def section_row(bid, section):
+    return BidSection.objects.select_related("updated_by").get(bid=bid, section=section)
+
+
+def conflict_context(conflict):
+    return {
+        "conflict": {
+            "by": conflict.current.updated_by,
+            "at": conflict.current.updated_at,
+            "differences": conflict.differences,
+        },
+        "error_list": ["Someone else saved this section while you were working on it"],
+    }
+
+
+def reopen_if_incomplete(bid, section):
+    """A completed section whose saved answers no longer complete it goes back to in progress."""
+    fresh = Bid.objects.select_related("funding_round", "authority").get(pk=bid.pk)
+    if BidSection.objects.filter(bid=bid, section=section, completed=True).exists() and completion_problems(
+        fresh, section
+    ):
+        drafting.reopen_section(bid, section)
+
+
+# Question pages -----------------------------------------------------------------------
+
+
+@editable
+def section_start(request, bid, section):
+    return redirect(with_return(request, section_url(bid, section)))
+
+
+@editable
+def section_page(request, bid, section, page):
+    pages = QUESTION_PAGES[Section(section)]
+    form_class = pages.page(page)
+    if form_class is None:
+        raise Http404
+    row = section_row(bid, section)
+    extra = {}
+    if request.method == "POST":
+        later = request.POST.get("action") == "later"
+        form = form_class(request.POST, bid=bid, version=row.version, strict=not later)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    drafting.save_section(
+                        bid,
+                        section,
+                        request.user,
+                        loaded_version=form.loaded_version,
+                        changes=form.changes(),
+                        scopes=form.scopes(),
+                    )
+                    reopen_if_incomplete(bid, section)
+            except drafting.SectionConflict as conflict:
+                data = request.POST.copy()
+                data["version"] = str(conflict.current.version)
+                form = form_class(data, bid=bid, version=conflict.current.version, strict=not later)
+                form.is_valid()
+                extra = conflict_context(conflict)
+            else:
+                if later:
+                    messages.success(
+                        request, "Your answers have been saved. You can come back to them at any time."
+                    )
+                    return redirect("bids:bid", reference=bid.reference)
+                if returning_to_check(request):
+                    return redirect("bids:check", reference=bid.reference)
+                return redirect(page_url(bid, section, pages.after(page)))
+    else:
+        form = form_class(bid=bid, version=row.version)
+    previous = pages.before(page)
+    back_url = page_url(bid, section, previous) if previous else reverse("bids:bid", args=[bid.reference])
+    if returning_to_check(request):
+        back_url = reverse("bids:check", args=[bid.reference])
+    return render(
+        request,
+        "bids/council/question.html",
+        {
+            "page_title": form.title,
+            "caption": Section(section).label,
+            "bid": bid,
+            "form": form,
+            "intro": getattr(form, "intro", ""),
+            "back_url": back_url,
+            "row": row,
+            "excluded_scopes": getattr(form, "excluded", []),
+            **extra,
+        },
+    )
+
+
+@editable
+def section_complete(request, bid, section):
+    section = Section(section)
+    row = section_row(bid, section)
+    form = CompleteForm(posted(request), bid=bid, section=section, version=row.version)
+    if request.method == "POST" and form.is_valid():
+        completed = form.cleaned_data["completed"] == "yes"
+        drafting.set_section_completed(bid, section, request.user, completed)
+        if completed:
+            messages.success(request, f"You have completed ‘{section.label}’")
+        if returning_to_check(request):
+            return redirect("bids:check", reference=bid.reference)
+        return redirect("bids:bid", reference=bid.reference)
+    if not form.is_bound and row.completed:
+        form.initial["completed"] = "yes"
+    prefetch_answers(bid)
+    groups = answer_groups(bid, changeable=True, back_to_check=returning_to_check(request))
+    group = next(group for group in groups if group["section"] == section)
+    if section in QUESTION_PAGES:
+        back_url = page_url(bid, section.value, QUESTION_PAGES[section].before("complete"))
+    else:
+        back_url = section_url(bid, section)
+    return render(
+        request,
+        "bids/council/complete.html",
+        {
+            "page_title": "Have you completed this section?",
+            "caption": section.label,
+            "bid": bid,
+            "form": form,
+            "group": group,
+            "back_url": back_url,
+        },
+    )
+
+
+# Partners -----------------------------------------------------------------------------
+
+
+@editable
+def partners(request, bid):
+    partner_list = list(bid.partners.select_related("added_by"))
+    missing = eligibility.missing_core_sectors(bid)
+    return render(
+        request,
+        "bids/council/partners.html",
+        {
+            "page_title": "Partners",
+            "caption": Section.PARTNERS.label,
+            "bid": bid,
+            "partners": partner_list,
+            "missing": missing,
+            "missing_message": eligibility.core_sector_message(missing) if missing else "",
+            "back_url": reverse("bids:bid", args=[bid.reference]),
+        },
+    )
+
+
+@editable
+def partner_form(request, bid, pk=None):
+    partner = get_object_or_404(Partner, bid=bid, pk=pk) if pk is not None else None
+    row = section_row(bid, Section.PARTNERS)
+    extra = {}
+    form = PartnerForm(posted(request), bid=bid, partner=partner, version=row.version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                if partner is None:
+                    saved = drafting.add_partner(bid, request.user, form.values())
+                else:
+                    saved = drafting.change_partner(
+                        bid, partner.pk, request.user, form.values(), loaded_version=form.loaded_version
+                    )
+        except Partner.DoesNotExist:
+            return to_bid_page(request, bid, "That partner has been removed by someone else.")
+        except drafting.SectionConflict as conflict:
+            data = request.POST.copy()
+            data["version"] = str(conflict.current.version)
+            form = PartnerForm(data, bid=bid, partner=partner, version=conflict.current.version)
+            form.is_valid()
+            extra = conflict_context(conflict)
+        else:
+            verb = "added" if partner is None else "changed"
+            messages.success(request, f"{saved.name} {verb}")
+            if request.POST.get("action") == "later":
+                return redirect("bids:bid", reference=bid.reference)
+            if returning_to_check(request):
+                return redirect("bids:check", reference=bid.reference)
+            return redirect("bids:partners", reference=bid.reference)
+    back_url = reverse("bids:check" if returning_to_check(request) else "bids:partners", args=[bid.reference])
+    return render(
+        request,
+        "bids/council/question.html",
+        {
+            "page_title": "Add a partner" if partner is None else f"Change {partner.name}",
+            "caption": Section.PARTNERS.label,
+            "bid": bid,
+            "form": form,
+            "back_url": back_url,
+            "row": row,
+            **extra,
+        },
+    )
+
+
+@editable
+def partner_remove(request, bid, pk):
+    partner = get_object_or_404(Partner, bid=bid, pk=pk)
+    if request.method == "POST":
+        drafting.remove_partner(bid, partner.pk, request.user)
+        messages.success(request, f"{partner.name} removed")
+        return redirect("bids:partners", reference=bid.reference)
+    return render(
+        request,
+        "bids/council/remove.html",
+        {
+            "page_title": f"Are you sure you want to remove {partner.name}?",
+            "caption": Section.PARTNERS.label,
+            "bid": bid,
+            "button": "Remove partner",
+            "back_url": reverse("bids:partners", args=[bid.reference]),
+        },
+    )
+
+
+# Supporting documents -----------------------------------------------------------------
+
+
+@editable
+def documents_page(request, bid):
+    existing = list(bid.documents.select_related("uploaded_by"))
+    form = DocumentForm(
+        posted(request), request.FILES if request.method == "POST" else None, existing_count=len(existing)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = documents.add_document(bid, form.cleaned_data["file"], request.user)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, f"{document.original_name} uploaded")
+            return redirect("bids:documents", reference=bid.reference)
+    return render(
+        request,
+        "bids/council/documents.html",
+        {
+            "page_title": "Supporting documents",
+            "caption": Section.DOCUMENTS.label,
+            "bid": bid,
+            "form": form,
+            "documents": [
+                {"document": document, "size": documents.human_size(document.size)} for document in existing
+            ],
+            "max_files": documents.MAX_FILES,
+            "back_url": reverse("bids:bid", args=[bid.reference]),
+        },
+    )
+
+
+@editable
+def document_remove(request, bid, pk):
+    document = get_object_or_404(SupportingDocument, bid=bid, pk=pk)
+    if request.method == "POST":
+        documents.remove_document(bid, document.pk, request.user)
+        messages.success(request, f"{document.original_name} removed")
+        return redirect("bids:documents", reference=bid.reference)
+    return render(
+        request,
+        "bids/council/remove.html",
+        {
+            "page_title": f"Are you sure you want to remove {document.original_name}?",
+            "caption": Section.DOCUMENTS.label,
+            "bid": bid,
+            "button": "Remove file",
+            "back_url": reverse("bids:documents", args=[bid.reference]),
+        },
+    )
