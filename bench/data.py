@@ -58,7 +58,7 @@ from bids.models import (
 )
 from bids.rounds import DEFAULT_CRITERIA
 from core.london import end_of_day, start_of_day
-from demo.content import CLIENT_GROUPS, FIRST_NAMES, PARTNER_TEMPLATES, SCORE_COMMENTS, SURNAMES
+from demo.content import CLIENT_GROUPS, FIRST_NAMES, SCORE_COMMENTS, SURNAMES, partner_rows
 from reference.models import LocalAuthority, Region, ServiceScope
 from trusts.enums import Audience, AwardState
 from trusts.models import AwardEvent, ConsultationActivity, FundingAward, Trust
@@ -432,19 +432,8 @@ class BenchSeeder:
                             updated_at=bid.created_at + timedelta(days=1) if complete else None,
                         )
                     )
-                templates = PARTNER_TEMPLATES[:3] + rng.sample(PARTNER_TEMPLATES[3:], k=rng.randint(0, 3))
-                for sector, name, role in templates:
-                    partners.append(
-                        Partner(
-                            bid=bid,
-                            name=name.format(name=authority.name, short=authority.short_name),
-                            sector=sector,
-                            role=role,
-                            contact_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
-                            added_by=officer,
-                            added_at=bid.created_at,
-                        )
-                    )
+                for row in partner_rows(authority, rng, extra=(0, 3)):
+                    partners.append(Partner(bid=bid, added_by=officer, added_at=bid.created_at, **row))
                 for scope in rng.sample(self.scopes, k=rng.randint(2, 5)):
                     scopes.append(through(bid_id=bid.pk, servicescope_id=scope.pk))
                 if not draft:

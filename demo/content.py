@@ -189,3 +189,18 @@ def minimal_pdf(title):
         out += f"{offset:010d} 00000 n \n".encode()
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def partner_rows(authority, rng, extra):
+    """A bid's partners as the demo and the bench write them: the three core sectors, then
+    `extra` (a range) of the community, private and voluntary ones, named for the authority."""
+    rows = PARTNER_TEMPLATES[:3] + rng.sample(PARTNER_TEMPLATES[3:], k=rng.randint(*extra))
+    return [
+        {
+            "name": name.format(name=authority.name, short=authority.short_name),
+            "sector": sector,
+            "role": role,
+            "contact_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+        }
+        for sector, name, role in rows
+    ]

@@ -46,12 +46,12 @@ from .content import (
     FIRST_NAMES,
     MODERATED,
     OTHER_ASSESSORS,
-    PARTNER_TEMPLATES,
     PATHS,
     PILOT_OUTCOMES,
     SCORE_COMMENTS,
     SURNAMES,
     minimal_pdf,
+    partner_rows,
 )
 
 
@@ -208,17 +208,8 @@ class DemoSeeder:
         bid.updated_at = when
         bid.save()
         bid.service_scopes.set(rng.sample(scopes, k=rng.randint(2, 5)))
-        partner_rows = PARTNER_TEMPLATES[:3] + rng.sample(PARTNER_TEMPLATES[3:], k=rng.randint(1, 3))
-        for sector, name, role in partner_rows:
-            Partner.objects.create(
-                bid=bid,
-                name=name.format(name=authority.name, short=authority.short_name),
-                sector=sector,
-                role=role,
-                contact_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
-                added_by=officer,
-                added_at=when,
-            )
+        for row in partner_rows(authority, rng, extra=(1, 3)):
+            Partner.objects.create(bid=bid, added_by=officer, added_at=when, **row)
         content = minimal_pdf(f"{authority.name}: children's trust expression of interest")
         document = SupportingDocument(
             bid=bid,

@@ -4,17 +4,17 @@ import io
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
+from core.london import long_date
 from core.money import money
 
 from .enums import CONSULTATION_CONDITION, FUNDER_NAME
+from .pdf import a4_document, escape
 
 BLACK = colors.HexColor("#0b0c0c")
 GREY = colors.HexColor("#505a5f")
@@ -38,15 +38,6 @@ def styles():
     }  # fmt: skip
 
 
-def escape(text):
-    return (str(text or "")).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def long_date(value):
-    local = timezone.localtime(value) if hasattr(value, "hour") else value
-    return f"{local.day} {local:%B %Y}"
-
-
 def letter_filename(award):
     return f"award-letter-{award.bid.reference}.pdf"
 
@@ -59,16 +50,11 @@ def award_letter(award):
     lead = award.offered_by
     s = styles()
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
+    document = a4_document(
         buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
         title=f"Award letter {bid.reference}",
-        author=FUNDER_NAME,
         subject=f"Offer of funding to {authority.name}",
+        margin=20,
     )
     story = [
         Paragraph(f"{FUNDER_NAME}", s["small"]),

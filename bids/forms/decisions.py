@@ -10,20 +10,28 @@ from core.forms.base import GovForm, StateForm, helper, words_at_most
 SHORTLIST_CHOICES = [("shortlist", "Shortlist"), ("not_shortlist", "Do not shortlist")]
 
 
-class ShortlistForm(StateForm):
-    decision = forms.ChoiceField(
-        label="Shortlist this bid?",
+def decision_field(label):
+    return forms.ChoiceField(
+        label=label,
         choices=SHORTLIST_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": "Select shortlist or do not shortlist"},
     )
-    reason = forms.CharField(
+
+
+def reason_field(help_text):
+    return forms.CharField(
         label="Reason",
-        help_text="Kept on the bid's record for officials. The council is emailed the outcome.",
+        help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for your shortlisting decision"},
         validators=[words_at_most(300, "The reason")],
     )
+
+
+class ShortlistForm(StateForm):
+    decision = decision_field("Shortlist this bid?")
+    reason = reason_field("Kept on the bid's record for officials. The council is emailed the outcome.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,19 +46,8 @@ class BulkShortlistForm(GovForm):
     """The ranking page's bulk action. The bids ticked and the states seen come from the
     table rows; the view checks them against the bids on the page."""
 
-    decision = forms.ChoiceField(
-        label="What do you want to do with the selected bids?",
-        choices=SHORTLIST_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select shortlist or do not shortlist"},
-    )
-    reason = forms.CharField(
-        label="Reason",
-        help_text="Kept on each bid's record for officials. Each council is emailed the outcome.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter the reason for your shortlisting decision"},
-        validators=[words_at_most(300, "The reason")],
-    )
+    decision = decision_field("What do you want to do with the selected bids?")
+    reason = reason_field("Kept on each bid's record for officials. Each council is emailed the outcome.")
     bids = forms.TypedMultipleChoiceField(
         coerce=int,
         choices=[],

@@ -83,6 +83,17 @@ class SectionPage(VersionedForm):
         if self.strict and not cleaned.get(name) and name not in self.errors:
             self.add_error(name, message)
 
+    def follow_up(self, cleaned, name, *, asked, message):
+        """A question revealed by an answer (`asked`): required when it is asked, and emptied
+        when it is not, so a hidden answer is never saved. Nothing changes while the answer
+        that reveals it has not been given (a lenient save keeps what was typed)."""
+        if asked is None:
+            return
+        if asked:
+            self.require(cleaned, name, message)
+        else:
+            cleaned[name] = ""
+
     def changes(self):
         return {name: self.cleaned_data.get(name) or "" for name in self.questions()}
 

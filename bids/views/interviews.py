@@ -27,20 +27,15 @@ def schedule_interview(request, bid):
     if bid.state != BidState.SHORTLISTED and request.method == "GET":
         return not_now(request, bid, "schedule an interview for")
     form = InterviewForm(posted(request), bid=bid)
-    if request.method == "POST" and form.is_valid():
-        try:
-            interview = interviews.schedule(
-                bid, request.user, expected_state=form.seen_state, **form.booking()
-            )
-        except workflow.WorkflowError as error:
-            form.add_problems(error.problems)
-        else:
-            messages.success(
-                request,
-                f"Interview booked for {_when(interview)}. {bid.authority.name} has been sent the invitation.",
-            )
-            return redirect(bid_url(bid))
-    return _interview_page(request, bid, form, "Schedule an interview", "Book interview")
+    return booking_page(
+        request,
+        bid,
+        form,
+        book=lambda: interviews.schedule(bid, request.user, expected_state=form.seen_state, **form.booking()),
+        done="Interview booked for {when}. {council} has been sent the invitation.",
+        title="Schedule an interview",
+        submit_text="Book interview",
+    )
 
 
 @bid_view("bids.manage_assessment")
@@ -49,31 +44,34 @@ def reschedule_interview(request, bid):
     if (interview is None or bid.state != BidState.INTERVIEW_SCHEDULED) and request.method == "GET":
         return not_now(request, bid, "rearrange the interview for")
     form = RescheduleForm(posted(request), bid=bid, interview=interview)
+    return booking_page(
+        request,
+        bid,
+        form,
+        book=lambda: interviews.reschedule(
+            bid,
+            request.user,
+            reason=form.cleaned_data["reason"],
+            expected_state=form.seen_state,
+            **form.booking(),
+        ),
+        done="Interview moved to {when}. {council} has been sent the updated invitation.",
+        title="Rearrange the interview",
+        submit_text="Save and send update",
+        interview=interview,
+    )
+
+
+def booking_page(request, bid, form, *, book, done, title, submit_text, interview=None):
+    """Booking and rearranging: the same form, a different verb and words."""
     if request.method == "POST" and form.is_valid():
         try:
-            interview = interviews.reschedule(
-                bid,
-                request.user,
-                reason=form.cleaned_data["reason"],
-                expected_state=form.seen_state,
-                **form.booking(),
-            )
+            booked = book()
         except workflow.WorkflowError as error:
             form.add_problems(error.problems)
         else:
-            messages.success(
-                request,
-                f"Interview moved to {_when(interview)}. {bid.authority.name} has been sent the updated invitation.",
-            )
+            messages.success(request, done.format(when=london(booked.starts_at), council=bid.authority.name))
             return redirect(bid_url(bid))
-    return _interview_page(request, bid, form, "Rearrange the interview", "Save and send update", interview)
-
-
-def _when(interview):
-    return london(interview.starts_at)
-
-
-def _interview_page(request, bid, form, title, submit_text, interview=None):
     return render(
         request,
         "bids/programme/interview_form.html",

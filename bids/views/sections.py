@@ -235,23 +235,36 @@ def partner_form(request, bid, pk=None):
     )
 
 
-@editable
-def partner_remove(request, bid, pk):
-    partner = get_object_or_404(Partner, bid=bid, pk=pk)
+def remove_page(request, bid, *, name, section, button, remove, back_to):
+    """ "Are you sure you want to remove …?": a partner or a supporting document."""
     if request.method == "POST":
-        drafting.remove_partner(bid, partner.pk, request.user)
-        messages.success(request, f"{partner.name} removed")
-        return redirect("bids:partners", reference=bid.reference)
+        remove()
+        messages.success(request, f"{name} removed")
+        return redirect(back_to, reference=bid.reference)
     return render(
         request,
         "bids/council/remove.html",
         {
-            "page_title": f"Are you sure you want to remove {partner.name}?",
-            "caption": Section.PARTNERS.label,
+            "page_title": f"Are you sure you want to remove {name}?",
+            "caption": section.label,
             "bid": bid,
-            "button": "Remove partner",
-            "back_url": reverse("bids:partners", args=[bid.reference]),
+            "button": button,
+            "back_url": reverse(back_to, args=[bid.reference]),
         },
+    )
+
+
+@editable
+def partner_remove(request, bid, pk):
+    partner = get_object_or_404(Partner, bid=bid, pk=pk)
+    return remove_page(
+        request,
+        bid,
+        name=partner.name,
+        section=Section.PARTNERS,
+        button="Remove partner",
+        remove=lambda: drafting.remove_partner(bid, partner.pk, request.user),
+        back_to="bids:partners",
     )
 
 
@@ -292,18 +305,12 @@ def documents_page(request, bid):
 @editable
 def document_remove(request, bid, pk):
     document = get_object_or_404(SupportingDocument, bid=bid, pk=pk)
-    if request.method == "POST":
-        documents.remove_document(bid, document.pk, request.user)
-        messages.success(request, f"{document.original_name} removed")
-        return redirect("bids:documents", reference=bid.reference)
-    return render(
+    return remove_page(
         request,
-        "bids/council/remove.html",
-        {
-            "page_title": f"Are you sure you want to remove {document.original_name}?",
-            "caption": Section.DOCUMENTS.label,
-            "bid": bid,
-            "button": "Remove file",
-            "back_url": reverse("bids:documents", args=[bid.reference]),
-        },
+        bid,
+        name=document.original_name,
+        section=Section.DOCUMENTS,
+        button="Remove file",
+        remove=lambda: documents.remove_document(bid, document.pk, request.user),
+        back_to="bids:documents",
     )

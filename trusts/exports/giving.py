@@ -11,15 +11,9 @@ from django.utils import timezone
 
 from core.money import money
 
-from ..enums import COMMITTED_STATES, AwardState
+from ..enums import COMMITTED_STATES, FUNDER_NAME, FUNDER_ORG_ID, GRANT_PREFIX, AwardState
 from ..queries import awards_in
 from .cells import csv_chunks, iso, json_number, report, write_csv
-
-# The funder, as 360Giving identifies it: the Department of Health in the UK government
-# organisation register (org-id.guide list GB-GOR), and its 360Giving grant prefix.
-FUNDER_ORG_ID = "GB-GOR-D12"
-FUNDER_NAME = "Department of Health"
-GRANT_PREFIX = "360G-DoH"
 
 # 360Giving geoCodeType for each kind of ONS GSS code (the codelist's values).
 GEO_CODE_TYPES = {"E06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB", "E10": "CTY"}

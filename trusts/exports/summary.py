@@ -6,17 +6,17 @@ pages show (trusts/queries.py), so every number in it is the number on the page.
 
 from django.utils import timezone
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from core.money import money
 from core.templatetags.service import percent
 
+from ..enums import FUNDER_NAME
+from ..pdf import a4_document, escape
 from ..queries import bid_counts_by_state, figures_for, scores_by_state
 from .cells import report
-from .giving import FUNDER_NAME
 
 
 def write_summary_pdf(funding_round, out, progress=None):
@@ -49,7 +49,7 @@ def write_summary_pdf(funding_round, out, progress=None):
         return item
 
     story = [
-        Paragraph(f"Programme summary: {scope}", title),
+        Paragraph(f"Programme summary: {escape(scope)}", title),
         Paragraph(
             f"Children's trust pilot programme, {FUNDER_NAME}. "
             f"Produced {timezone.localtime():%-d %B %Y at %H:%M} (UK time).",
@@ -131,16 +131,7 @@ def write_summary_pdf(funding_round, out, progress=None):
         story.append(Spacer(0, 3 * mm))
         story += [Paragraph(line, body) for line in lines]
 
-    document = SimpleDocTemplate(
-        out,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
-        title=f"Programme summary: {scope}",
-        author=FUNDER_NAME,
-    )
+    document = a4_document(out, title=f"Programme summary: {scope}")
     document.build(story)
     written = totals.count
     report(progress, written, force=True)

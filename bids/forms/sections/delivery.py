@@ -27,10 +27,12 @@ class DeliverySettingsForm(SectionPage):
 
     def clean(self):
         cleaned = super().clean()
-        if DeliverySetting.OTHER in (cleaned.get("delivery_settings") or []):
-            self.require(cleaned, "delivery_other", "Describe the other settings")
-        else:
-            cleaned["delivery_other"] = ""
+        self.follow_up(
+            cleaned,
+            "delivery_other",
+            asked=DeliverySetting.OTHER in (cleaned.get("delivery_settings") or []),
+            message="Describe the other settings",
+        )
         return cleaned
 
     def changes(self):

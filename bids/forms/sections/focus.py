@@ -24,10 +24,13 @@ class FocusForm(SectionPage):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("focus") == Focus.CLIENT_GROUPS:
-            self.require(cleaned, "client_groups", "Enter the client groups the trust will serve")
-        elif cleaned.get("focus"):
-            cleaned["client_groups"] = ""
+        focus = cleaned.get("focus")
+        self.follow_up(
+            cleaned,
+            "client_groups",
+            asked=focus == Focus.CLIENT_GROUPS if focus else None,
+            message="Enter the client groups the trust will serve",
+        )
         return cleaned
 
 

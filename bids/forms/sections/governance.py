@@ -24,10 +24,13 @@ class GovernanceModelForm(SectionPage):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("governance_model") == GovernanceModel.OTHER:
-            self.require(cleaned, "governance_other", "Describe the governance model")
-        elif cleaned.get("governance_model"):
-            cleaned["governance_other"] = ""
+        model = cleaned.get("governance_model")
+        self.follow_up(
+            cleaned,
+            "governance_other",
+            asked=model == GovernanceModel.OTHER if model else None,
+            message="Describe the governance model",
+        )
         return cleaned
 
 
