@@ -3,15 +3,12 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
-from django.urls import reverse
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from reference.models import LocalAuthority
 
 from .mail import queue_email
 from .models import Role
+from .passwords import set_password_link
 
 User = get_user_model()
 
@@ -23,12 +20,6 @@ def gds_helper(*fields, submit="Continue"):
         helper.layout = Layout(*fields)
     helper.submit_text = submit
     return helper
-
-
-def set_password_link(user):
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    return reverse("accounts:set-password", kwargs={"uidb64": uid, "token": token})
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -60,7 +51,7 @@ class SignInForm(auth_forms.AuthenticationForm):
         )
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class PasswordResetForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -74,21 +65,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field.text("email", field_width=20))
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        queue_email(
-            [to_email],
-            "password_reset",
-            {"user": context["user"], "link": set_password_link(context["user"])},
-        )
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):

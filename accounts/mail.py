@@ -11,12 +11,19 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 
 from .models import OutboundEmail
-from .tasks import send_email
+from .outbox import send_email
 
 logger = logging.getLogger(__name__)
+
+
+def plain_text(template_name, context):
+    """A text template rendered as text: nothing is HTML-escaped (an apostrophe stays an
+    apostrophe, not &#x27;), since a plain-text email is never read as HTML."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
 def queue_email(to, template, context, attachments=()):
@@ -28,8 +35,8 @@ def queue_email(to, template, context, attachments=()):
     if not recipients:
         return None
     context = {"SERVICE_NAME": settings.SERVICE_NAME, "SITE_URL": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
-    body = render_to_string(f"emails/{template}.txt", context)
+    subject = " ".join(plain_text(f"emails/{template}.subject.txt", context).split())
+    body = plain_text(f"emails/{template}.txt", context)
     stored = []
     for filename, content, mimetype in attachments:
         raw = content.encode() if isinstance(content, str) else content

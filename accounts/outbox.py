@@ -1,4 +1,6 @@
-"""Sending what waits in the email outbox (accounts/mail.py writes it there).
+"""Sending what waits in the email outbox (accounts/mail.py writes it there), and the two
+Celery tasks that do it: one message after the change that wrote it commits, and the
+minutely drain of whatever is left.
 
 Sending takes a row lock and records `sent_at`, so a message is never sent twice, and a
 failure is recorded against the message for the periodic drain to try again.
@@ -7,6 +9,7 @@ failure is recorded against the message for the periodic drain to try again.
 import base64
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -61,3 +64,13 @@ def drain(limit=500):
         "pk", flat=True
     )[:limit]
     return sum(1 for pk in list(pending) if deliver(pk))
+
+
+@shared_task(acks_late=True)
+def send_email(pk):
+    return deliver(pk)
+
+
+@shared_task
+def drain_outbox():
+    return drain()

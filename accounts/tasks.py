@@ -1,13 +1,11 @@
+"""Celery tasks for accounts: thin wrappers round the verbs. The email outbox's own tasks
+live beside it in accounts/outbox.py, since every module that sends email queues them."""
+
 from celery import shared_task
 
-from . import outbox
-
-
-@shared_task(acks_late=True)
-def send_email(pk):
-    return outbox.deliver(pk)
+from . import passwords
 
 
 @shared_task
-def drain_outbox():
-    return outbox.drain()
+def send_password_reset(email):
+    passwords.send_reset_link(email)

@@ -1,11 +1,20 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.views.generic import FormView
+
+from core.throttle import client_over_limit, over_limit
 
 from .decorators import permission_required
 from .forms import InviteUserForm, PasswordResetForm, SetPasswordForm, SignInForm
 from .models import User
+from .tasks import send_password_reset
+
+logger = logging.getLogger(__name__)
 
 
 class SignInView(auth_views.LoginView):
@@ -19,11 +28,40 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
-class PasswordResetView(auth_views.PasswordResetView):
+# How often an administrator may send invitations, and one address may be invited.
+INVITATIONS_PER_ADMIN = "60/h"
+INVITATIONS_PER_ADDRESS = "3/h"
+# How often a reset may be asked for one address, and by one client.
+RESETS_PER_ADDRESS = "3/h"
+RESETS_PER_CLIENT = "20/h"
+
+
+class PasswordResetView(FormView):
+    """The same answer, by the same path, whether or not the address has an account: the
+    link is sent by a worker (accounts.tasks.send_password_reset). Asking too often for one
+    address, or from one client, sends nothing more, and the page says the same."""
+
     form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password-reset-sent")
     extra_context = {"page_title": "Reset your password"}
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        request = self.request
+        if not (
+            over_limit(request, "password-reset-address", email, RESETS_PER_ADDRESS)
+            or client_over_limit(request, "password-reset-client", RESETS_PER_CLIENT)
+        ):
+            transaction.on_commit(lambda: dispatch_reset(email))
+        return super().form_valid(form)
+
+
+def dispatch_reset(email):
+    try:
+        send_password_reset.apply_async(args=[email], retry=False)
+    except Exception:  # broker unreachable: the person can ask again
+        logger.warning("Could not queue a password reset", exc_info=True)
 
 
 def password_reset_sent(request):
@@ -53,7 +91,12 @@ def invite_user(request):
     posted = request.POST if request.method == "POST" else None
     form = InviteUserForm(posted, invited_by=request.user)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        messages.success(request, f"Invitation sent to {user.email}")
-        return redirect("accounts:users")
+        if over_limit(request, "invitations-sent", request.user.pk, INVITATIONS_PER_ADMIN) or over_limit(
+            request, "invitations-to", form.cleaned_data["email"], INVITATIONS_PER_ADDRESS
+        ):
+            form.add_error(None, "You have sent too many invitations for now. Try again in an hour.")
+        else:
+            user = form.save()
+            messages.success(request, f"Invitation sent to {user.email}")
+            return redirect("accounts:users")
     return render(request, "accounts/invite_user.html", {"page_title": "Invite a user", "form": form})

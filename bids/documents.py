@@ -8,6 +8,7 @@ the person may see the bid.
 """
 
 import hashlib
+import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -42,6 +43,11 @@ KINDS = {
     "xlsx": Kind("xlsx", "XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "odt": Kind("odt", "ODT", ODT_MIMETYPE.decode()),
 }
+# What a document's zip table of contents may hold: a long report is a few hundred parts.
+MAX_ZIP_ENTRIES = 5000
+MAX_ZIP_DIRECTORY = 1024 * 1024
+END_SIGNATURE = b"PK\x05\x06"
+END_RECORD = struct.Struct("<4s4H2LH")
 # Which member of the zip archive proves what an Office Open XML or OpenDocument file is.
 ZIP_MARKERS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
@@ -70,6 +76,34 @@ def extension_of(name):
     return extension.lower() if dot else ""
 
 
+def zip_directory_is_modest(uploaded):
+    """Whether a zip file's table of contents is one an office document could have, read
+    from its end record alone before anything parses it: at most MAX_ZIP_ENTRIES entries in
+    at most MAX_ZIP_DIRECTORY bytes, inside the file, and not ZIP64 (no office document under
+    10MB needs it). A file built to make the parser work (200,000 empty entries) is refused
+    in microseconds instead of seconds."""
+    size = uploaded.size
+    tail_length = min(size, END_RECORD.size + 65535)  # the end record, then a comment of up to 64KB
+    uploaded.seek(size - tail_length)
+    tail = uploaded.read(tail_length)
+    uploaded.seek(0)
+    at = tail.rfind(END_SIGNATURE)
+    if at < 0 or len(tail) - at < END_RECORD.size:
+        return False
+    _, disk, directory_disk, on_disk, entries, directory_size, directory_at, _ = END_RECORD.unpack_from(
+        tail, at
+    )
+    if disk or directory_disk or on_disk != entries or entries in (0, 0xFFFF):
+        return False
+    if directory_size == 0xFFFFFFFF or directory_at == 0xFFFFFFFF:
+        return False
+    return (
+        entries <= MAX_ZIP_ENTRIES
+        and directory_size <= MAX_ZIP_DIRECTORY
+        and directory_at + directory_size <= size
+    )
+
+
 def _content_kind(uploaded):
     """What the bytes say the file is: one of KINDS' keys, or a description of something else."""
     uploaded.seek(0)
@@ -78,6 +112,8 @@ def _content_kind(uploaded):
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        if not zip_directory_is_modest(uploaded):
+            return None
         try:
             with zipfile.ZipFile(uploaded) as archive:
                 names = set(archive.namelist())

@@ -3,7 +3,6 @@
 import os
 
 from celery import Celery
-from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -12,9 +11,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    "drain-email-outbox": {"task": "accounts.tasks.drain_outbox", "schedule": 60.0},
-    "remove-expired-exports": {
-        "task": "trusts.tasks.remove_expired_exports",
-        "schedule": crontab(minute=17),
-    },
+    "drain-email-outbox": {"task": "accounts.outbox.drain_outbox", "schedule": 60.0},
+    # Every minute: an export whose worker was lost is building again within minutes.
+    "remove-expired-exports": {"task": "trusts.tasks.remove_expired_exports", "schedule": 60.0},
 }

@@ -13,7 +13,20 @@ An address with a control character in it (a bid reference of "%00") is none of 
 it is a page not found, before any view looks the reference up in the database.
 """
 
-from django.http import Http404, QueryDict
+import logging
+
+import redis
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, QueryDict
+from django.template.loader import render_to_string
+
+from .pages import service_unavailable
+
+logger = logging.getLogger(__name__)
+
+# What it looks like when the database or Redis (cache, broker) is down or unreachable.
+OUTAGES = (OperationalError, InterfaceError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 LINE_BREAKS = {0x0B: "\n", 0x0C: "\n"}
 CONTROL_CHARACTERS = {
@@ -60,3 +73,40 @@ class SubmittedTextMiddleware:
         if request.method == "POST":
             request.POST = _cleaned(request.POST)
         return self.get_response(request)
+
+
+class BodySizeMiddleware:
+    """Refuses a request body larger than REQUEST_MAX_BYTES with 413, before anything reads
+    it: the largest thing anyone sends is one 10MB document. (Behind the proxy, nginx refuses
+    it first; this holds wherever the service runs.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return HttpResponse(render_to_string("errors/400.html"), status=400)
+        if length > settings.REQUEST_MAX_BYTES:
+            return HttpResponse(render_to_string("errors/413.html"), status=413)
+        return self.get_response(request)
+
+
+class OutageMiddleware:
+    """A GOV.UK "service unavailable" page (503) when the database or Redis is down, instead
+    of a 500 (or the server's bare error when the 500 page itself needs the database)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OUTAGES):
+            logger.error("Service unavailable: %s: %s", type(exception).__name__, exception)
+            return service_unavailable(request)
+        return None

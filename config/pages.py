@@ -2,7 +2,9 @@
 template. The home page lives here, at the top, because it dispatches to every area."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from accounts.models import Role
 from bids.views import assessment, council, programme
@@ -46,9 +48,16 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(
-        request, "errors/500.html", {"page_title": "Sorry, there is a problem with the service"}, status=500
-    )
+    # Rendered without the request: the page must not need the database, the cache or the
+    # session that may be what failed.
+    return HttpResponse(render_to_string("errors/500.html"), status=500)
+
+
+def service_unavailable(request=None):
+    """503 when something the service depends on is down: a page that needs none of it."""
+    response = HttpResponse(render_to_string("errors/503.html"), status=503)
+    response["Retry-After"] = "120"
+    return response
 
 
 def csrf_failure(request, reason=""):

@@ -72,6 +72,8 @@ if DEBUG or TESTING:
     INSTALLED_APPS += ["demo", "bench"]
 
 MIDDLEWARE = [
+    "config.middleware.BodySizeMiddleware",
+    "config.middleware.OutageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -150,6 +152,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_max": 0.5,
 }
 CELERY_TIMEZONE = "Europe/London"
+# Task modules beyond each app's tasks.py: the email outbox keeps its tasks beside it.
+CELERY_IMPORTS = ["accounts.outbox"]
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
 )
@@ -188,8 +192,12 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # invitations stay valid for three da
 
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# One lockout per account, whatever its spelling and wherever the guesses come from
+# (accounts/signin.py), and one per client address, so neither rotating addresses nor
+# rotating accounts buys more guesses.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.signin.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -228,6 +236,9 @@ STORAGES = {
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 MEDIA_URL = "/no-direct-access/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The largest request body accepted at all (config.middleware.BodySizeMiddleware): one 10MB
+# document and the form around it. The proxy in front refuses bigger ones first (make serve).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", 11 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 EXPORT_EXPIRY_HOURS = env_int("EXPORT_EXPIRY_HOURS", 24)
 

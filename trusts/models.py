@@ -181,6 +181,8 @@ class ReportExport(models.Model):
     rows_written = models.PositiveIntegerField(default=0)
     # When a worker last wrote rows: a running export that stops moving was lost with its worker.
     progressed_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker started building it: one that never finishes is given up on.
+    attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=export_path, blank=True)
     filename = models.CharField(max_length=200, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -35,7 +35,8 @@ def build_export(export_pk):
 
 @shared_task
 def remove_expired_exports():
-    """Hourly (config/celery.py): delete expired files, and queue again any export the broker lost."""
+    """Every minute (config/celery.py): queue again any export whose worker or message was
+    lost, and delete expired files."""
     for pk in jobs.stalled():
         queue_export(pk)
     return jobs.remove_expired()

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from core.throttle import over_limit
 from core.views import posted
 
 from .. import documents, drafting, eligibility
@@ -27,6 +28,9 @@ from ..models import (
 )
 from .access import editable, to_bid_page
 from .answers import answer_groups, page_url, prefetch_answers, section_url
+
+# Files a person may send in an hour, counting the ones refused.
+UPLOADS_PER_PERSON = "60/h"
 
 
 def returning_to_check(request):
@@ -277,7 +281,14 @@ def documents_page(request, bid):
     form = DocumentForm(
         posted(request), request.FILES if request.method == "POST" else None, existing_count=len(existing)
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and over_limit(request, "uploads", request.user.pk, UPLOADS_PER_PERSON):
+        # Every file sent counts, refused or not: inspecting it is the costly part, so an
+        # upload over the limit is not looked at.
+        form = DocumentForm({}, {}, existing_count=len(existing))
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, "You have sent a lot of files in the last hour. Wait an hour, then try again.")
+    elif request.method == "POST" and form.is_valid():
         try:
             document = documents.add_document(bid, form.cleaned_data["file"], request.user)
         except ValidationError as error:

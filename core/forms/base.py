@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape
 
 
 def helper(*fields):
@@ -81,6 +82,15 @@ class GovForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs.pop("maxlength", None)
+
+    def __getitem__(self, name):
+        """crispy-forms-gds prints labels, legends and hints as they are (|safe), and some
+        are made from set-up text (a criterion's name and guidance): text containing HTML
+        must show as text. A label written as HTML on purpose is a SafeString and stays."""
+        bound = super().__getitem__(name)
+        bound.label = conditional_escape(bound.label)
+        bound.help_text = conditional_escape(bound.help_text)
+        return bound
 
     def add_problems(self, problems, field=None):
         """Sentences a verb refused the change with, for the error summary."""

@@ -9,7 +9,7 @@ from django.core import mail
 
 from accounts import outbox
 from accounts.models import OutboundEmail
-from accounts.tasks import drain_outbox
+from accounts.outbox import drain_outbox
 from bids import workflow
 from bids.models import Bid, BidState
 from tests import factories

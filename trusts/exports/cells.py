@@ -14,12 +14,20 @@ from django.utils import timezone
 PROGRESS_EVERY = 10
 
 # Characters that make a spreadsheet treat a cell as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Characters that make a spreadsheet treat a cell as a formula (CSV injection, OWASP), in
+# their ASCII and full-width forms; spreadsheets skip leading spaces, tabs, line breaks and
+# non-breaking spaces before deciding, so those are looked past.
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20")
+SKIPPED_BEFORE = " \t\r\n\u00a0\u2007\u202f\u3000\ufeff"
 
 
 def neutralise(value):
-    """A text cell that cannot run as a formula: prefix a single quote to risky starts."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A text cell that cannot run as a formula: a single quote before a risky start, or
+    before a tab or carriage return that some spreadsheets read as one."""
+    if not isinstance(value, str) or not value:
+        return value
+    first = value.lstrip(SKIPPED_BEFORE)[:1]
+    if first in FORMULA_STARTS or value[0] in "\t\r":
         return "'" + value
     return value
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..enums import ExportState
@@ -21,6 +21,12 @@ from ..models import ReportExport
 from .formats import FORMATS, build, filename_for, row_count
 
 logger = logging.getLogger(__name__)
+
+# A building export writes its progress every few rows; one quiet for this long lost its
+# worker, and is queued again by the minutely sweep (trusts.tasks.remove_expired_exports).
+LOST_AFTER_MINUTES = 3
+# Starts that never finished before an export is given up on.
+MOST_ATTEMPTS = 3
 
 
 def storage_name(export):
@@ -39,7 +45,15 @@ def run_export(pk, now=None):
     name = storage_name(export)
     if export.state == ExportState.DONE and export.file and default_storage.exists(export.file.name):
         return export.file.name  # a redelivered message for an export already built
+    if export.state == ExportState.FAILED:
+        return None
+    if export.attempts >= MOST_ATTEMPTS:
+        # Every start so far ended without finishing: this export takes its worker down (or
+        # fails) each time. Stop here rather than be queued again for ever.
+        give_up(pk)
+        return None
     ReportExport.objects.filter(pk=pk).update(
+        attempts=F("attempts") + 1,
         state=ExportState.RUNNING,
         rows_total=row_count(export.format, export.funding_round),
         rows_written=0,
@@ -69,6 +83,18 @@ def run_export(pk, now=None):
     return saved
 
 
+def give_up(pk):
+    logger.error("Report export %s was started %s times and never finished; giving up", pk, MOST_ATTEMPTS)
+    ReportExport.objects.filter(pk=pk).exclude(state=ExportState.DONE).update(
+        state=ExportState.FAILED,
+        error=(
+            f"The report could not be built: building it stopped {MOST_ATTEMPTS} times. "
+            "Try a smaller report (one round), and contact the service team if it fails again."
+        ),
+        finished_at=timezone.now(),
+    )
+
+
 def mark_failed(pk, error):
     logger.error("Building report export %s failed: %s", pk, error)
     ReportExport.objects.filter(pk=pk).exclude(state=ExportState.DONE).update(
@@ -90,7 +116,7 @@ def remove_expired(now=None):
     return removed
 
 
-def stalled(now=None, minutes=15):
+def stalled(now=None, minutes=LOST_AFTER_MINUTES):
     """Exports the broker lost: still queued long after they were asked for, or building but
     with no row written for as long (the worker went, and its message with it when Redis
     restarted). A builder writes its progress every few hundred rows, so a live one is never
