@@ -38,20 +38,18 @@ lint: install
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/bandit -q -r core reference accounts bids trusts config -x '*/migrations/*' --severity-level high
 
-# The production shape on one machine: gunicorn, a Celery worker and Celery beat against
-# DATABASE_URL and REDIS_URL, static files through whitenoise, DEBUG off.
+# The production shape on one machine: nginx buffering in front of gunicorn (4 workers), a
+# Celery worker and Celery beat against DATABASE_URL and REDIS_URL, static files through
+# whitenoise, DEBUG off (deploy/serve.sh, deploy/nginx.conf). Needs nginx (Debian: nginx-light).
 serve: install
 	@test -n "$$DATABASE_URL" || (echo "Set DATABASE_URL (PostgreSQL) for make serve" && exit 1)
 	@test -n "$$REDIS_URL" || (echo "Set REDIS_URL for make serve" && exit 1)
 	@test -n "$$SECRET_KEY" || (echo "Set SECRET_KEY for make serve" && exit 1)
+	@command -v nginx >/dev/null || (echo "make serve needs nginx: apt-get install nginx-light" && exit 1)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	mkdir -p var
 	# Plain HTTP on 127.0.0.1: TLS is a proxy's job in a real deployment (see README).
-	export SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-false}; trap 'kill 0' EXIT INT TERM; \
-	$(VENV)/bin/celery -A config worker --loglevel=INFO --concurrency=2 & \
-	$(VENV)/bin/celery -A config beat --loglevel=INFO & \
-	$(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile -
+	PORT=$(PORT) WORKERS=$(WORKERS) bash deploy/serve.sh
 
 bench: install
 	$(PY) bench/run.py
