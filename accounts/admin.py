@@ -1,8 +1,15 @@
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import OutboundEmail, User
+
+# Second factors are set up by their owners and reset by administrators through the
+# service's own audited pages (accounts/second_factor_pages.py), not edited here.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 class AuthorityAutocomplete(AutocompleteSelect):

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 
+from core.forms.base import GovForm
 from reference.models import LocalAuthority
 
 from .mail import queue_email
@@ -150,3 +151,24 @@ class InviteUserForm(forms.ModelForm):
                 {"user": user, "invited_by": self.invited_by, "link": set_password_link(user)},
             )
         return user
+
+
+class SecondFactorCodeForm(GovForm):
+    """A code from the authenticator app (or, when signing in, a recovery code)."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={
+            "required": "Enter the code from your authenticator app",
+            "max_length": "Enter the 6-digit code from your authenticator app",
+        },
+    )
+
+    def __init__(self, *args, hint="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = hint
+        self.helper = gds_helper(Field.text("code", field_width=10))

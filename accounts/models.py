@@ -4,6 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from reference.models import Region
 
@@ -13,6 +14,10 @@ class Role(models.TextChoices):
     ASSESSOR = "assessor", "Assessor"
     LEAD = "lead", "Programme lead"
     ADMIN = "admin", "Administrator"
+
+
+# People who act for the Department: they must sign in with a second factor.
+OFFICIAL_ROLES = frozenset({Role.ASSESSOR, Role.LEAD, Role.ADMIN})
 
 
 class UserManager(BaseUserManager):
@@ -64,6 +69,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can use the Django admin. Only administrators.")
     date_joined = models.DateTimeField(default=timezone.now)
     invited_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # When the person's second factor was last removed: sessions verified before then end.
+    second_factor_changed_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
@@ -92,6 +99,17 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self):
         return self.full_name
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django ends a session whose hash no longer matches: after a password change, and
+        here also after the second factor is reset or turned off."""
+        changed = self.second_factor_changed_at.isoformat() if self.second_factor_changed_at else ""
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}{changed}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
@@ -144,3 +162,26 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} to {', '.join(self.to)}"
+
+
+class AccountEvent(models.Model):
+    """What happened to someone's account, by whom, when and why: the audit of security
+    changes an administrator or the person makes."""
+
+    class Kind(models.TextChoices):
+        SECOND_FACTOR_SET_UP = "second_factor_set_up", "Second factor set up"
+        SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset by an administrator"
+        SECOND_FACTOR_OFF = "second_factor_off", "Second factor turned off"
+        RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="account_events")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.user}"

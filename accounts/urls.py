@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import second_factor_pages as second_factor
 from . import views
 
 app_name = "accounts"
@@ -13,4 +14,16 @@ urlpatterns = [
     path("set-password/done", views.password_set, name="password-set"),
     path("users", views.users, name="users"),
     path("users/invite", views.invite_user, name="invite-user"),
+    path(
+        "users/<int:pk>/second-factor/reset",
+        second_factor.ResetSecondFactor.as_view(),
+        name="reset-second-factor",
+    ),
+    path("two-factor/setup", second_factor.setup, name="two-factor-setup"),
+    path("two-factor/recovery-codes", second_factor.recovery_codes, name="recovery-codes"),
+    path("two-factor/code", second_factor.code, name="two-factor-code"),
+    path("account/new-recovery-codes", second_factor.new_recovery_codes, name="new-recovery-codes"),
+    path("account/turn-off-second-factor", second_factor.turn_off, name="turn-off-second-factor"),
+    path("account", second_factor.account, name="account"),
+    path("session/keep-alive", second_factor.keep_alive, name="keep-alive"),
 ]

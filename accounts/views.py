@@ -3,9 +3,11 @@ import logging
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.generic import FormView
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.throttle import client_over_limit, over_limit
 
@@ -81,7 +83,12 @@ def password_set(request):
 
 @permission_required("accounts.manage_users")
 def users(request):
-    people = User.objects.select_related("local_authority").order_by("role", "full_name")
+    second_factor = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    people = (
+        User.objects.select_related("local_authority")
+        .annotate(has_second_factor=Exists(second_factor))
+        .order_by("role", "full_name")
+    )
     return render(request, "accounts/users.html", {"page_title": "Users", "people": people})
 
 

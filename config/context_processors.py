@@ -1,24 +1,33 @@
+import time
+
 from django.conf import settings
 from django.urls import reverse
 
-from accounts.models import Role
+from accounts.middleware import LAST_SEEN, idle_seconds
+from accounts.models import OFFICIAL_ROLES, Role
 
 # Each area adds its pages here as they are built.
 NAVIGATION = {
-    Role.COUNCIL: [("Your bids", "home")],
-    Role.ASSESSOR: [("Bids to assess", "home"), ("Conflicts of interest", "bids:conflicts")],
+    Role.COUNCIL: [("Your bids", "home"), ("Your account", "accounts:account")],
+    Role.ASSESSOR: [
+        ("Bids to assess", "home"),
+        ("Conflicts of interest", "bids:conflicts"),
+        ("Your account", "accounts:account"),
+    ],
     Role.LEAD: [
         ("Pipeline", "home"),
         ("Ranking", "bids:current-ranking"),
         ("Assessors", "bids:assessors"),
         ("Awards", "trusts:awards"),
         ("Reports", "trusts:reports"),
+        ("Your account", "accounts:account"),
     ],
     Role.ADMIN: [
         ("Rounds", "home"),
         ("Users", "accounts:users"),
         ("Awards", "trusts:awards"),
         ("Reports", "trusts:reports"),
+        ("Your account", "accounts:account"),
     ],
 }
 
@@ -30,4 +39,14 @@ def service(request):
         for text, name in NAVIGATION.get(user.role, []):
             href = reverse(name)
             navigation.append({"text": text, "href": href, "current": request.path == href})
-    return {"SERVICE_NAME": settings.SERVICE_NAME, "navigation": navigation}
+    context = {"SERVICE_NAME": settings.SERVICE_NAME, "navigation": navigation}
+    if user is not None and user.is_authenticated and user.role in OFFICIAL_ROLES:
+        # The timeout warning (templates/includes/timeout_warning.html), counting from when
+        # the service last saw the person (written at most once a minute), not page load.
+        last_seen = request.session.get(LAST_SEEN, int(time.time()))
+        context.update(
+            idle_seconds=max(0, idle_seconds() - (int(time.time()) - last_seen)),
+            warning_seconds=settings.IDLE_WARNING_MINUTES * 60,
+            warning_minutes=settings.IDLE_WARNING_MINUTES,
+        )
+    return context

@@ -15,18 +15,13 @@ it is a page not found, before any view looks the reference up in the database.
 
 import logging
 
-import redis
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpResponse, QueryDict
 from django.template.loader import render_to_string
 
-from .pages import service_unavailable
+from .pages import OUTAGES, service_unavailable
 
 logger = logging.getLogger(__name__)
-
-# What it looks like when the database or Redis (cache, broker) is down or unreachable.
-OUTAGES = (OperationalError, InterfaceError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 LINE_BREAKS = {0x0B: "\n", 0x0C: "\n"}
 CONTROL_CHARACTERS = {

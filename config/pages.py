@@ -1,13 +1,20 @@
 """The home page each role lands on, the static pages and the error pages, all on the GOV.UK
 template. The home page lives here, at the top, because it dispatches to every area."""
 
+import sys
+
+import redis
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from accounts.models import Role
 from bids.views import assessment, council, programme
+
+# What it looks like when the database or Redis (cache, broker) is down or unreachable.
+OUTAGES = (OperationalError, InterfaceError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 HOMES = {
     Role.COUNCIL: council.home,
@@ -48,8 +55,11 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # Rendered without the request: the page must not need the database, the cache or the
-    # session that may be what failed.
+    """Rendered without the request: the page must not need the database, the cache or the
+    session that may be what failed. Django calls this while handling the exception, so an
+    outage that surfaced outside a view (loading the session, say) still gets the 503 page."""
+    if isinstance(sys.exc_info()[1], OUTAGES):
+        return service_unavailable(request)
     return HttpResponse(render_to_string("errors/500.html"), status=500)
 
 

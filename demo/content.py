@@ -8,6 +8,9 @@ from reference.models import Region
 
 # The published demo sign-in (README.md); seed_demo refuses to run in production.
 DEMO_PASSWORD = "trusts-demo-2003"  # noqa: S105  # nosec B105
+# The demo officials' authenticator key (README.md), in base32 as an app takes it; the
+# current code is also printed by `manage.py demo_code EMAIL`.
+DEMO_TOTP_KEY = "CTPDEMOKEYFORTRUSTPILOTS234567AB"
 
 DEMO_USERS = [
     ("kent@council.example", "Karen Ellis", Role.COUNCIL, "KEN", "", "Head of Children's Services Strategy"),

@@ -8,14 +8,17 @@ run changes nothing and keeps what users entered.
 
 import hashlib
 import random
+from base64 import b32decode
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import OutboundEmail, Role, User
+from accounts.models import OFFICIAL_ROLES, OutboundEmail, Role, User
+from accounts.two_factor import APP_DEVICE
 from bids import assignment, moderation, scoring, workflow
 from bids.drafting import start_bid
 from bids.models import (
@@ -41,6 +44,7 @@ from .awards import seed_awards
 from .content import (
     CLIENT_GROUPS,
     DEMO_PASSWORD,
+    DEMO_TOTP_KEY,
     DEMO_USERS,
     DISAGREEMENTS,
     FIRST_NAMES,
@@ -101,6 +105,10 @@ class DemoSeeder:
                 user.set_password(DEMO_PASSWORD)
                 user.save()
                 created += 1
+            if role in OFFICIAL_ROLES and not TOTPDevice.objects.filter(user=user).exists():
+                TOTPDevice.objects.create(
+                    user=user, name=APP_DEVICE, confirmed=True, key=b32decode(DEMO_TOTP_KEY).hex()
+                )
         for email, name, region in OTHER_ASSESSORS:
             _, made = User.objects.get_or_create(
                 email=email,

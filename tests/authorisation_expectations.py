@@ -102,6 +102,18 @@ ROWS = {
     "accounts:password-set": row("none", EVERYONE),
     "accounts:users": row("none", ADMIN_ONLY),
     "accounts:invite-user": row("none", ADMIN_ONLY),
+    # The second factor: everyone here has finished signing in (tests/conftest.py), so the
+    # pages for giving one move them on; only councils may turn theirs off.
+    "accounts:two-factor-setup": row("none", SIGNED_IN),
+    "accounts:two-factor-code": row("none", (SIGN_IN, *(REDIRECT,) * 7)),
+    "accounts:recovery-codes": row("none", (SIGN_IN, *(REDIRECT,) * 7)),
+    "accounts:account": row("none", SIGNED_IN),
+    "accounts:new-recovery-codes": row("none", NOT_ALLOWED, (SIGN_IN, *(REDIRECT,) * 7)),
+    "accounts:turn-off-second-factor": row(
+        "none", NOT_ALLOWED, (SIGN_IN, REDIRECT, REDIRECT, 403, 403, 403, 403, 403)
+    ),
+    "accounts:keep-alive": row("none", NOT_ALLOWED, (SIGN_IN, *(204,) * 7)),
+    "accounts:reset-second-factor": row("person", ADMIN_ONLY),
     # The bid page, one URL for every role ------------------------------------------------
     "bids:bid": [
         row("draft", BID_READERS),

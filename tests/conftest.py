@@ -1,12 +1,17 @@
+import io
 import os
 import shutil
 
 import pytest
 import redis
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client, override_settings
 
+from accounts.middleware import SECOND_FACTOR_VERIFIED
 from accounts.models import Role
 from config.celery import app as celery_app
 
@@ -56,25 +61,92 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_keys():
+    """Under xdist every worker talks to the one Redis database CI gives the run. Each
+    worker keeps its cache keys under a prefix of its own, and empties only those between
+    tests (Django's cache.clear() on Redis is FLUSHDB, which would reset another worker's
+    throttle counts in the middle of its test)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    default = settings.CACHES["default"]
+    prefix = f"{default.get('KEY_PREFIX', '')}-tests-{worker}"
+    with override_settings(CACHES={**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}):
+        yield
+
+
+def _empty_the_cache():
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{backend.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        backend.clear()  # local memory: this process's alone
+
+
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Each test: its own private file storage, an empty cache, tasks run in-process."""
     storage = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": storage},
-        },
-    }
+    settings.STORAGES = private_storage(storage)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # Celery reads Django settings under the CELERY_ namespace, so that is the key to set.
     eager = celery_app.conf.CELERY_TASK_ALWAYS_EAGER
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
-    cache.clear()
+    _empty_the_cache()
     yield
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = eager
     shutil.rmtree(storage, ignore_errors=True)
+
+
+def private_storage(location):
+    """STORAGES with the default (private) file storage at `location`."""
+    return {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": location},
+        },
+    }
+
+
+@pytest.fixture(scope="module")
+def demo_seeded_once(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`seed_demo` run once for the module that asks, not once per test; returns the folder
+    holding the files it stored.
+
+    The rows are written inside a transaction that stays open for the module's tests (each
+    test's own transaction is a savepoint inside it, rolled back after the test, so what a
+    test changes is undone) and is rolled back after the module's last test, so the demo
+    never reaches another module. Not for transactional tests: they commit, and would
+    commit the demo with them.
+    """
+    files = tmp_path_factory.mktemp("demo-files")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(DEBUG=True, STORAGES=private_storage(files)):
+                call_command("seed_demo", stdout=io.StringIO())
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield files
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_seeded(request, demo_seeded_once, settings):
+    """The module's demo, seen as after `seed_demo` under DEBUG: its stored files are copied
+    into this test's private storage, so a test that changes or removes one changes only its own."""
+    if _is_transactional(request.node):
+        pytest.fail("demo_seeded is for tests in a transaction: a transactional test would commit it")
+    settings.DEBUG = True
+    shutil.copytree(demo_seeded_once, settings.STORAGES["default"]["OPTIONS"]["location"], dirs_exist_ok=True)
 
 
 @pytest.fixture
@@ -138,3 +210,19 @@ def redis_url():
     except redis.exceptions.ConnectionError:
         need(False, f"Redis at {settings.REDIS_URL}")
     return settings.REDIS_URL
+
+
+@pytest.fixture(autouse=True)
+def _force_login_signs_in_completely(monkeypatch):
+    """`force_login` stands for someone who has finished signing in: their password and,
+    where they need one, their second factor. tests/security/test_two_factor.py and the
+    browser journeys sign in the long way, code and all."""
+    login = Client._login
+
+    def login_with_second_factor(self, user, backend=None):
+        login(self, user, backend)
+        session = self.session
+        session[SECOND_FACTOR_VERIFIED] = True
+        session.save()
+
+    monkeypatch.setattr(Client, "_login", login_with_second_factor)

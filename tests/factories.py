@@ -1,12 +1,21 @@
-"""Small builders for test data. Plain functions: read them, then call them."""
+"""Small builders for test data. Plain functions: read them, then call them.
+
+The plain models (a row with no life cycle of its own: users, rounds, partners, conflicts,
+assignments, extensions, placeholder documents) are built by factory_boy factories below;
+the functions keep their names and arguments, so `factories.user(Role.LEAD)` reads as it
+always did. Anything with a life cycle is taken there through the service's own verbs:
+bids are started with `drafting.start_bid` and moved by `workflow`, awards by
+`trusts.awards`, conflicts declared (and applied) by `conflicts.declare`.
+"""
 
 import io
-import itertools
 import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+import factory
 from django.utils import timezone
+from factory.django import DjangoModelFactory
 from openpyxl import Workbook
 from reportlab.pdfgen import canvas
 
@@ -15,6 +24,8 @@ from bids import conflicts, drafting, interviews, scoring, workflow
 from bids.models import (
     Assignment,
     BidSection,
+    ConflictOfInterest,
+    DeadlineExtension,
     Decision,
     FundingRound,
     Interview,
@@ -28,51 +39,152 @@ from reference.models import LocalAuthority, ServiceScope
 from trusts import awards
 
 PASSWORD = "correct-horse-battery"  # nosec B105
-_counter = itertools.count(1)
 
 
 def authority(code="KEN"):
     return LocalAuthority.objects.get(code=code)
 
 
-def user(role=Role.COUNCIL, authority_code=None, email=None, region="", **extra):
-    n = next(_counter)
-    if role == Role.COUNCIL and authority_code is None:
-        authority_code = "KEN"
-    return User.objects.create_user(
-        email or f"{role}{n}@example.com",
-        PASSWORD,
-        full_name=f"Test {role.title()} {n}",
-        role=role,
-        local_authority=LocalAuthority.objects.get(code=authority_code) if authority_code else None,
-        region=region,
-        is_staff=role == Role.ADMIN,
-        **extra,
+# The plain models ------------------------------------------------------------------------
+
+
+class UserFactory(DjangoModelFactory):
+    """A user who signs in with PASSWORD; a council user belongs to Kent unless told."""
+
+    class Meta:
+        model = User
+
+    class Params:
+        authority_code = factory.LazyAttribute(lambda o: "KEN" if o.role == Role.COUNCIL else None)
+
+    role = Role.COUNCIL
+    email = factory.LazyAttributeSequence(lambda o, n: f"{o.role}{n}@example.com")
+    password = PASSWORD
+    full_name = factory.LazyAttributeSequence(lambda o, n: f"Test {o.role.title()} {n}")
+    local_authority = factory.LazyAttribute(
+        lambda o: authority(o.authority_code) if o.authority_code else None
     )
+    region = ""
+    is_staff = factory.LazyAttribute(lambda o: o.role == Role.ADMIN)
+
+    @classmethod
+    def _create(cls, model_class, *args, email, password, **fields):
+        # Through the manager, as the service makes users: the email normalised, the password hashed.
+        return model_class.objects.create_user(email, password, **fields)
+
+
+def _first_lead():
+    return User.objects.filter(role=Role.LEAD).first() or UserFactory(role=Role.LEAD)
+
+
+class FundingRoundFactory(DjangoModelFactory):
+    """A round open now, closing at 23:59:59 London time `days_left` days from today, with
+    the default criteria."""
+
+    class Meta:
+        model = FundingRound
+        skip_postgeneration_save = True
+
+    class Params:
+        days_left = 28
+        today = factory.LazyFunction(lambda: timezone.localtime().date())
+        closes_on = factory.LazyAttribute(lambda o: o.today + timedelta(days=o.days_left))
+
+    name = factory.Sequence(lambda n: f"Test round {n}")
+    slug = factory.Sequence(lambda n: f"test-round-{n}")
+    code = factory.Sequence(lambda n: f"T{n}")
+    opens_at = factory.LazyAttribute(lambda o: start_of_day(o.today - timedelta(days=30)))
+    closes_at = factory.LazyAttribute(lambda o: end_of_day(o.closes_on))
+    interviews_start_on = factory.LazyAttribute(lambda o: o.closes_on + timedelta(days=20))
+    interviews_end_on = factory.LazyAttribute(lambda o: o.closes_on + timedelta(days=50))
+    decision_on = factory.LazyAttribute(lambda o: o.closes_on + timedelta(days=70))
+    operational_on = factory.LazyAttribute(lambda o: o.closes_on + timedelta(days=200))
+    base_award = Decimal("60000")
+    max_supplement = Decimal("40000")
+
+    @factory.post_generation
+    def default_criteria(funding_round, create, extracted, **kwargs):
+        if create:
+            add_default_criteria(funding_round, funding_round.criteria.model)
+
+
+class PartnerFactory(DjangoModelFactory):
+    """A partner agency on a bid (pass bid=), added by whoever started the bid."""
+
+    class Meta:
+        model = Partner
+
+    sector = Sector.HEALTH
+    name = factory.LazyAttribute(lambda o: f"{Sector(o.sector).label} partner")
+    role = "Jointly commissions services"
+    contact_name = "Pat Contact"
+    added_by = factory.LazyAttribute(lambda o: o.bid.created_by)
+
+
+class SupportingDocumentFactory(DjangoModelFactory):
+    """A document's row without a stored file, for a bid that only needs to have one."""
+
+    class Meta:
+        model = SupportingDocument
+
+    file = "bid-documents/test"
+    original_name = "plan.pdf"
+    content_type = "application/pdf"
+    size = 10
+    sha256 = "0" * 64
+    uploaded_by = factory.LazyAttribute(lambda o: o.bid.created_by)
+
+
+class AssignmentFactory(DjangoModelFactory):
+    """An assessor on a bid, as a row: no event recorded (the verbs in bids/assignment.py do that)."""
+
+    class Meta:
+        model = Assignment
+
+    assessor = factory.SubFactory(UserFactory, role=Role.ASSESSOR)
+    assigned_by = factory.LazyFunction(_first_lead)
+
+
+class ConflictOfInterestFactory(DjangoModelFactory):
+    """A conflict as a bare row, NOT applied: the assessor keeps their assignments and scores.
+    That is the state the access rules must hold against; `conflict()` declares one properly."""
+
+    class Meta:
+        model = ConflictOfInterest
+
+    assessor = factory.SubFactory(UserFactory, role=Role.ASSESSOR)
+    authority = factory.LazyFunction(authority)
+    reason = "Former employer"
+    declared_by = factory.SelfAttribute("assessor")
+
+
+class DeadlineExtensionFactory(DjangoModelFactory):
+    """An extension as a bare row (no event on the bids): `deadlines.grant_extension` records one."""
+
+    class Meta:
+        model = DeadlineExtension
+
+    funding_round = factory.SubFactory(FundingRoundFactory)
+    authority = factory.LazyFunction(authority)
+    closes_at = factory.LazyAttribute(lambda o: o.funding_round.closes_at + timedelta(days=7))
+    reason = "The council's cabinet meets after the closing date."
+    granted_by = factory.LazyFunction(_first_lead)
+
+
+def user(role=Role.COUNCIL, authority_code=None, email=None, region="", **extra):
+    fields = {"role": role, "region": region, **extra}
+    if authority_code is not None:
+        fields["authority_code"] = authority_code
+    if email:
+        fields["email"] = email
+    return UserFactory(**fields)
 
 
 def open_round(days_left=28, slug=None, **overrides):
     """A round open now, closing at 23:59:59 London time `days_left` days from today."""
-    today = timezone.localtime().date()
-    n = next(_counter)
-    closes = today + timedelta(days=days_left)
-    fields = {
-        "name": f"Test round {n}",
-        "slug": slug or f"test-round-{n}",
-        "code": f"T{n}",
-        "opens_at": start_of_day(today - timedelta(days=30)),
-        "closes_at": end_of_day(closes),
-        "interviews_start_on": closes + timedelta(days=20),
-        "interviews_end_on": closes + timedelta(days=50),
-        "decision_on": closes + timedelta(days=70),
-        "operational_on": closes + timedelta(days=200),
-        "base_award": Decimal("60000"),
-        "max_supplement": Decimal("40000"),
-    }
-    fields.update(overrides)
-    funding_round = FundingRound.objects.create(**fields)
-    add_default_criteria(funding_round, funding_round.criteria.model)
-    return funding_round
+    if slug:
+        overrides["slug"] = slug
+    return FundingRoundFactory(days_left=days_left, **overrides)
 
 
 def pilot_round():
@@ -112,23 +224,8 @@ def complete_bid(bid, actor):
     bid.save()
     bid.service_scopes.set(ServiceScope.objects.filter(allowed=True)[:2])
     for sector in (Sector.SOCIAL_SERVICES, Sector.EDUCATION, Sector.HEALTH):
-        Partner.objects.create(
-            bid=bid,
-            name=f"{sector.label} partner",
-            sector=sector,
-            role="Partner",
-            contact_name="Pat Contact",
-            added_by=actor,
-        )
-    SupportingDocument.objects.create(
-        bid=bid,
-        file="bid-documents/test",
-        original_name="plan.pdf",
-        content_type="application/pdf",
-        size=10,
-        sha256="0" * 64,
-        uploaded_by=actor,
-    )
+        PartnerFactory(bid=bid, sector=sector, role="Partner", added_by=actor)
+    SupportingDocumentFactory(bid=bid, uploaded_by=actor)
     BidSection.objects.filter(bid=bid).update(completed=True)
     return bid
 
@@ -140,8 +237,7 @@ def submitted_bid(funding_round=None, authority_code="KEN", actor=None):
 
 
 def assign(bid, assessor, lead=None):
-    lead = lead or User.objects.filter(role=Role.LEAD).first() or user(Role.LEAD)
-    return Assignment.objects.create(bid=bid, assessor=assessor, assigned_by=lead)
+    return AssignmentFactory(bid=bid, assessor=assessor, assigned_by=lead or _first_lead())
 
 
 def today():
@@ -202,14 +298,8 @@ def approved_bid_with_award(
 
 
 def partner(bid, sector, actor=None, name=None):
-    return Partner.objects.create(
-        bid=bid,
-        name=name or f"{Sector(sector).label} partner",
-        sector=sector,
-        role="Jointly commissions services",
-        contact_name="Pat Contact",
-        added_by=actor or bid.created_by,
-    )
+    fields = {"name": name} if name else {}
+    return PartnerFactory(bid=bid, sector=sector, added_by=actor or bid.created_by, **fields)
 
 
 def pdf_bytes(text="Children's services plan"):

@@ -21,6 +21,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role
 from bids import documents, interviews, workflow
@@ -131,6 +132,12 @@ class World:
 
     def scene_none(self):
         return {}
+
+    def scene_person(self):
+        """Someone with an authenticator app, whose second factor an administrator may reset."""
+        person = factories.user(Role.ASSESSOR)
+        TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True)
+        return {"pk": person.pk}
 
     def scene_draft(self):
         bid = factories.draft_bid(self.round, "KEN", self.council, complete=True)

@@ -107,7 +107,7 @@ class StateForm(GovForm):
     def __init__(self, *args, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
-        if record is not None:
+        if record is not None and hasattr(record, "state"):
             # Only a state the record can be in: anything else was not drawn by this page.
             choices = record._meta.get_field("state").choices
             self.fields["expected_state"] = forms.ChoiceField(

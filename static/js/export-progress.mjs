@@ -49,7 +49,8 @@ async function follow(row) {
   let status;
   try {
     const response = await fetch(row.dataset.exportStatusUrl, {
-      headers: { Accept: "application/json" },
+      // Polling is not the person doing something: it must not keep their session alive.
+      headers: { Accept: "application/json", "X-Background-Request": "1" },
       credentials: "same-origin",
     });
     if (!response.ok) return;

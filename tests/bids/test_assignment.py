@@ -4,14 +4,13 @@ regions where possible) and by hand, each change on the record."""
 from collections import Counter
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
 from bids import assignment, workflow
 from bids.models import Assessment, Assignment, BidState, EventKind
 from tests import factories
+from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -189,34 +188,20 @@ def test_assignments_page_query_count_is_flat(client_for, open_round, lead):
     people = assessors_in(REGIONS)
     client = client_for(lead)
     url = reverse("bids:assignments", kwargs={"round_slug": open_round.slug})
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(url).status_code == 200
-        return len(queries)
-
     bid = factories.submitted_bid(open_round, CODES[0])
     factories.assign(bid, people[0], lead)
-    count()
-    one = count()
+    assert queries_for(client, url) == 7
     for code in CODES[1:]:
         bid = factories.submitted_bid(open_round, code)
         factories.assign(bid, people[1], lead)
         factories.assign(bid, people[2], lead)
-    assert count() == one
+    assert queries_for(client, url) == 7
 
 
 def test_assessors_page_query_count_is_flat(client_for, open_round, lead):
     client = client_for(lead)
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("bids:assessors")).status_code == 200
-        return len(queries)
-
     factories.conflict(factories.user(Role.ASSESSOR, region="london"), "KEN")
-    count()
-    one = count()
+    assert queries_for(client, reverse("bids:assessors")) == 6
     for code in CODES[:6]:
         factories.conflict(factories.user(Role.ASSESSOR, region="north_west"), code)
-    assert count() == one
+    assert queries_for(client, reverse("bids:assessors")) == 6

@@ -4,8 +4,6 @@ and the lead's moderated score (with its reason and the mean it replaced)."""
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -13,6 +11,7 @@ from bids import moderation, scoring, workflow
 from bids.filters import ranking_queryset
 from bids.models import EventKind, Moderation
 from tests import factories
+from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -164,12 +163,6 @@ def test_the_overview_flags_disagreements_and_set_aside_scores(
     assert "Assessors disagree" in page and "Score set aside" in page
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def scored(funding_round, code, people):
     bid = factories.under_assessment_bid(funding_round, code, people)
     factories.submit_scores(bid, people[0], [4, 3, 3, 2, 1])
@@ -185,10 +178,9 @@ def test_moderation_pages_query_count_is_the_same_at_1_and_30_bids(client_for, o
     client = client_for(lead)
     overview = reverse("bids:moderation", kwargs={"round_slug": open_round.slug})
     first = scored(open_round, CODES[0], people)
-    count_queries(client, overview)
-    one = count_queries(client, overview)
-    one_sheet = count_queries(client, moderate_url(first))
+    assert queries_for(client, overview) == 4
+    assert queries_for(client, moderate_url(first)) == 8
     for code in CODES[1:]:
         scored(open_round, code, people)
-    assert count_queries(client, overview) == one
-    assert count_queries(client, moderate_url(first)) == one_sheet
+    assert queries_for(client, overview) == 4
+    assert queries_for(client, moderate_url(first)) == 8

@@ -6,14 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
 from bids import moderation, workflow
 from bids.models import Bid, BidState
 from tests import factories
+from tests.queries import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -263,22 +262,16 @@ def test_administrators_see_the_ranking_but_cannot_shortlist(client_for, open_ro
     assert Bid.objects.get(pk=three["kent"].pk).state == BidState.UNDER_ASSESSMENT
 
 
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
 def test_ranking_query_count_is_the_same_at_1_and_30_bids(client_for, open_round, people, lead):
     client = client_for(lead)
     url = ranking_url(open_round, region="south_west", sort="score")
     plain = ranking_url(open_round)
     scored(open_round, CODES[0], people)
-    count_queries(client, plain)
-    one, one_filtered = count_queries(client, plain), count_queries(client, url)
+    assert queries_for(client, plain) == 4
+    assert queries_for(client, url) == 4
     for number, code in enumerate(CODES[1:]):
         bid = scored(open_round, code, people)
         if number % 3 == 0:
             moderation.moderate(bid, lead, Decimal("55"), "Moderated.")
-    assert count_queries(client, plain) == one
-    assert count_queries(client, url) == one_filtered
+    assert queries_for(client, plain) == 4
+    assert queries_for(client, url) == 4

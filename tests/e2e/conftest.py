@@ -8,14 +8,19 @@ import os
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
+from accounts.models import User
+from accounts.two_factor import key_for_app
 from tests.conftest import need
 from tests.factories import PASSWORD
+from tests.second_factor import app_of, code_for
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # between browser steps are still plain synchronous calls.
@@ -75,11 +80,41 @@ def page(browser, live_server, transactional_db, django_db_serialized_rollback, 
 
 
 def sign_in(page, email, password=PASSWORD):
+    """Sign in as a person would, second factor included for officials: the code their
+    authenticator app shows, or setting the app up from the key on the page."""
     page.goto("/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Continue").click()
     page.wait_for_load_state()
+    give_second_factor(page, email)
+
+
+def give_second_factor(page, email, keyboard=False):
+    path = urlparse(page.url).path
+    if path not in ("/two-factor/code", "/two-factor/setup"):
+        return
+    user = User.objects.get(email__iexact=email)
+    label = (
+        "Enter the code the app shows" if path == "/two-factor/setup" else "Code from your authenticator app"
+    )
+    if path == "/two-factor/setup":
+        device = TOTPDevice.objects.get(user=user, confirmed=False)
+        assert page.locator("#key").text_content() == key_for_app(device)
+    else:
+        device = app_of(user)
+    if keyboard:
+        type_into(page, label, code_for(device))
+        press_on(page, "Continue", "button")
+    else:
+        page.get_by_label(label).fill(code_for(device))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_load_state()
+    if path == "/two-factor/setup" and keyboard:
+        press_on(page, "I have saved my recovery codes")
+    elif path == "/two-factor/setup":
+        page.get_by_role("button", name="I have saved my recovery codes").click()
+        page.wait_for_load_state()
 
 
 def axe_violations(page):
@@ -216,6 +251,7 @@ def sign_in_with_keyboard(page, email, password=PASSWORD):
     type_into(page, "Email address", email)
     type_into(page, "Password", password)
     press_on(page, "Continue", "button")
+    give_second_factor(page, email, keyboard=True)
 
 
 def sign_out_with_keyboard(page):

@@ -11,13 +11,13 @@ from trusts.enums import AwardState
 from trusts.exports import formats
 from trusts.models import AwardEvent, ConsultationActivity, FundingAward, Trust
 
-pytestmark = pytest.mark.django_db
+# One worker runs the whole module under xdist (--dist loadgroup), so the demo is seeded once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_awards")]
 
 
 @pytest.fixture
-def seeded(settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
+def seeded(demo_seeded):
+    """The demo, seeded once for this module (tests/conftest.py); each test's changes are rolled back."""
 
 
 def test_every_approved_2003_bid_has_an_award_in_a_spread_of_states(seeded):

@@ -1,16 +1,16 @@
-"""The awards list and each round's budget: who sees them, what they add up to, flat query counts."""
+"""The awards list and each round's budget: what they add up to, flat query counts. Who may
+see them is the authorisation matrix's ("trusts:awards", "trusts:budget")."""
 
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 import trusts.views.programme as programme
 from accounts.models import Role
 from reference.models import Region
 from tests import factories
+from tests.queries import queries_for
 from trusts.enums import AwardState
 from trusts.queries import AWARDS_PER_PAGE
 
@@ -44,38 +44,6 @@ def spread(lead):
         for code, state, supplement in SPREAD
     ]
     return funding_round, made
-
-
-def count_queries(client, address):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(address)
-    assert response.status_code == 200
-    return len(queries)
-
-
-PROGRAMME_PAGES = ["awards", "budget"]
-
-
-def address(page, funding_round):
-    if page == "budget":
-        return reverse("trusts:budget", kwargs={"round_slug": funding_round.slug})
-    return reverse("trusts:awards")
-
-
-@pytest.mark.parametrize("page", PROGRAMME_PAGES)
-@pytest.mark.parametrize(
-    ("role", "expected"),
-    [(Role.COUNCIL, 404), (Role.ASSESSOR, 404), (Role.LEAD, 200), (Role.ADMIN, 200)],
-)
-def test_programme_pages_are_for_the_lead_and_admins(page, role, expected, client_for, open_round):
-    person = factories.user(role, "KEN" if role == Role.COUNCIL else None)
-    assert client_for(person).get(address(page, open_round)).status_code == expected
-
-
-@pytest.mark.parametrize("page", PROGRAMME_PAGES)
-def test_programme_pages_ask_signed_out_visitors_to_sign_in(page, client, open_round):
-    response = client.get(address(page, open_round))
-    assert response.status_code == 302 and response.url.startswith("/sign-in")
 
 
 def test_awards_list_shows_every_award_with_totals(spread, client_for, lead):
@@ -142,10 +110,10 @@ def test_awards_list_query_count_is_flat(client_for, lead, open_round):
     award_in_state(
         AwardState.PAID, lead=lead, council=factories.user(Role.COUNCIL, "BST"), funding_round=open_round
     )
-    one = count_queries(client, reverse("trusts:awards"))
+    assert queries_for(client, reverse("trusts:awards")) == 7
     for code, state in [("BIR", "accepted"), ("CMD", "offered"), ("DUR", "declined"), ("KEN", "paid")]:
         award_in_state(state, lead=lead, council=factories.user(Role.COUNCIL, code), funding_round=open_round)
-    assert count_queries(client, reverse("trusts:awards")) == one
+    assert queries_for(client, reverse("trusts:awards")) == 7
 
 
 def test_budget_view_by_region_against_the_budget(spread, client_for, lead):
@@ -202,7 +170,7 @@ def test_budget_view_query_count_is_flat(client_for, lead):
     award_in_state(
         AwardState.PAID, lead=lead, council=factories.user(Role.COUNCIL, "BST"), funding_round=funding_round
     )
-    one = count_queries(client, target)
+    assert queries_for(client, target) == 5
     for code in ["BIR", "CMD", "DUR", "KEN"]:
         award_in_state(
             AwardState.ACCEPTED,
@@ -210,7 +178,7 @@ def test_budget_view_query_count_is_flat(client_for, lead):
             council=factories.user(Role.COUNCIL, code),
             funding_round=funding_round,
         )
-    assert count_queries(client, target) == one
+    assert queries_for(client, target) == 5
 
 
 def test_unknown_round_budget_is_404(client_for, lead):

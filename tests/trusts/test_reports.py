@@ -8,14 +8,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
 from accounts.models import Role
 from tests import factories
+from tests.queries import queries_for
 from trusts import tasks
 from trusts.enums import AwardState, ExportState
 from trusts.exports import awards_table, cells, formats, giving, jobs
@@ -380,17 +379,11 @@ def test_an_export_not_ready_yet_sends_you_back_to_the_list(client_for, admin_us
 def test_reports_page_query_count_is_flat(client_for, admin_user, lead, three_awards):
     client = client_for(admin_user)
     built_export("csv", admin_user)
-
-    def count():
-        with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("trusts:reports")).status_code == 200
-        return len(queries)
-
-    one = count()
+    assert queries_for(client, reverse("trusts:reports")) == 4
     for fmt in ["xlsx", "pdf", "360giving"]:
         built_export(fmt, lead)
     ReportExport.objects.create(format="csv", requested_by=lead, state=ExportState.RUNNING, rows_total=3)
-    assert count() == one
+    assert queries_for(client, reverse("trusts:reports")) == 4
 
 
 def test_status_json_is_valid_for_a_finished_export(client_for, admin_user, three_awards):
