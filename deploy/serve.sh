@@ -10,7 +10,9 @@ VENV="${VENV:-.venv}"
 STATE="${SERVE_STATE:-var/serve-$PORT}"
 mkdir -p "$STATE"
 PREFIX="$(cd "$STATE" && pwd)"
-# gunicorn listens on loopback only, behind nginx (whose workers run as another user).
+# gunicorn listens on loopback only, behind nginx. nginx's workers run as the user running
+# this script (started as root they would otherwise be `nobody`, unable to reach the error
+# pages or write large bodies under a private checkout).
 UPSTREAM="127.0.0.1:${UPSTREAM_PORT:-$((PORT + 1))}"
 # Requests reach gunicorn through one proxy: the lockout and the throttles read the
 # client's address from X-Forwarded-For, which nginx sets.
@@ -18,7 +20,7 @@ export AXES_IPWARE_PROXY_COUNT="${AXES_IPWARE_PROXY_COUNT:-1}"
 export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-false}"
 MAX_BODY_BYTES="$("$VENV/bin/python" -c 'import os; print(int(os.environ.get("REQUEST_MAX_BYTES", 11 * 1024 * 1024)))')"
 
-sed -e "s#@PORT@#$PORT#g" -e "s#@UPSTREAM@#$UPSTREAM#g" -e "s#@PREFIX@#$PREFIX#g" \
+sed -e "s#@USER@#$(id -un)#g" -e "s#@PORT@#$PORT#g" -e "s#@UPSTREAM@#$UPSTREAM#g" -e "s#@PREFIX@#$PREFIX#g" \
     -e "s#@MAX_BODY@#$MAX_BODY_BYTES#g" -e "s#@PAGES@#$(pwd)/templates#g" \
     deploy/nginx.conf > "$PREFIX/nginx.conf"
 

@@ -137,6 +137,21 @@ def test_a_body_over_the_cap_is_refused_by_the_proxy_with_the_services_page(serv
     assert b"The file you sent is too large" in page
 
 
+def test_a_large_body_under_the_cap_is_buffered_to_disk_and_reaches_the_service(served):
+    # Over nginx's 1 MB memory buffer, so it goes through a temporary file that nginx's
+    # workers must be able to write; the service then answers (here: no CSRF token, 403).
+    body = b"x" * (2 * 1024 * 1024)
+    answer = request(
+        served,
+        b"POST /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+        + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+        + body,
+    )
+    head, _, page = answer.partition(b"\r\n\r\n")
+    assert head.split(b"\r\n", 1)[0].split()[1] == b"403"
+    assert b"GOV.UK" in page or b"govuk" in page
+
+
 def test_a_client_that_never_finishes_its_headers_is_let_go(served):
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", served), timeout=30) as conversation:
