@@ -103,7 +103,7 @@ class GovukSelect(forms.Select):
 
 class RankingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Authority or reference",
+        label="Search by authority or reference",
         method="search",
         widget=forms.TextInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
     )
