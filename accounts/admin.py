@@ -44,7 +44,7 @@ class UserAdmin(BaseUserAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.set_unusable_password()
-        obj.is_staff = obj.role == "admin"
+        obj.is_staff = obj.is_superuser  # the Django admin is for superusers alone
         super().save_model(request, obj, form, change)
 
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from simple_history.models import HistoricalRecords
 
 from reference.models import Region
 
@@ -18,6 +19,14 @@ class Role(models.TextChoices):
 
 # People who act for the Department: they must sign in with a second factor.
 OFFICIAL_ROLES = frozenset({Role.ASSESSOR, Role.LEAD, Role.ADMIN})
+
+
+class Status(models.TextChoices):
+    """Where someone's account stands: worked out from `is_active` and the password, not stored."""
+
+    ACTIVE = "active", "Active"
+    INVITED = "invited", "Invitation not yet accepted"
+    DEACTIVATED = "deactivated", "Deactivated"
 
 
 class UserManager(BaseUserManager):
@@ -42,6 +51,10 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
 
+# What changes at every sign-in or is a secret: never written to a person's history.
+UNTRACKED = ["password", "last_login", "second_factor_changed_at"]
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """Someone who signs in with their email address.
 
@@ -59,6 +72,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         related_name="users",
     )
     job_title = models.CharField(max_length=150, blank=True)
+    is_bid_lead = models.BooleanField(
+        "bid lead",
+        default=False,
+        help_text="Council users: may invite colleagues from their own authority and remove them.",
+    )
     region = models.CharField(
         max_length=20,
         choices=Region.choices,
@@ -69,10 +87,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False, help_text="Can use the Django admin. Only administrators.")
     date_joined = models.DateTimeField(default=timezone.now)
     invited_by = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    # When the person's second factor was last removed: sessions verified before then end.
+    # When the person's second factor was last removed, or their role or access changed
+    # (accounts/people.py): every session begun before then ends.
     second_factor_changed_at = models.DateTimeField(null=True, blank=True)
+    # When the account's personal details were removed after it went unused for the
+    # retention period (accounts/retention.py).
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
+    # Who changed someone's role, authority or access, and from what (core/history.py).
+    history = HistoricalRecords(excluded_fields=UNTRACKED)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -100,9 +124,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_full_name(self):
         return self.full_name
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) <= set(UNTRACKED):
+            self.skip_history_when_saving = True  # a sign-in, a new password: no history entry
+        try:
+            super().save(*args, **kwargs)
+        finally:
+            self.__dict__.pop("skip_history_when_saving", None)
+
     def _get_session_auth_hash(self, secret=None):
         """Django ends a session whose hash no longer matches: after a password change, and
-        here also after the second factor is reset or turned off."""
+        here also after the second factor is reset or turned off, and after the person's
+        role changes or they are deactivated (what the session worked out at sign-in, such
+        as whether it needs a second factor, no longer holds)."""
         changed = self.second_factor_changed_at.isoformat() if self.second_factor_changed_at else ""
         return salted_hmac(
             "accounts.User.get_session_auth_hash",
@@ -113,6 +148,12 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def status(self):
+        if not self.is_active:
+            return Status.DEACTIVATED
+        return Status.ACTIVE if self.has_usable_password() else Status.INVITED
 
     @property
     def is_council(self):

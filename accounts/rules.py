@@ -25,7 +25,15 @@ def is_admin(user):
     return user.is_authenticated and user.is_active and user.role == Role.ADMIN
 
 
+@rules.predicate
+def leads_their_councils_bid(user):
+    return user.is_authenticated and bool(getattr(user, "is_bid_lead", False))
+
+
 rules.add_perm("accounts.manage_users", is_admin)
+# A council's bid lead invites colleagues of their own authority and removes them: the
+# colleagues a page may name are those of accounts.queries.colleagues_of.
+rules.add_perm("accounts.manage_colleagues", is_council & leads_their_councils_bid)
 
 # The Django admin asks model permissions; administrators hold them through rules. Each app
 # grants its own; reference data sits below accounts, so its grants are made here.

@@ -174,7 +174,7 @@ class ResetSecondFactor(ChangePage):
         return f"{self.record.full_name} has no second factor to reset."
 
     def record_url(self):
-        return reverse("accounts:users")
+        return reverse("accounts:person", args=[self.record.pk])
 
     def caption(self):
         return self.record.email

@@ -1,19 +1,14 @@
 import logging
 
-from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.views.generic import FormView
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.throttle import client_over_limit, over_limit
 
-from .decorators import permission_required
-from .forms import InviteUserForm, PasswordResetForm, SetPasswordForm, SignInForm
-from .models import User
+from .forms import PasswordResetForm, SetPasswordForm, SignInForm
 from .tasks import send_password_reset
 
 logger = logging.getLogger(__name__)
@@ -30,9 +25,6 @@ class SignOutView(auth_views.LogoutView):
     pass
 
 
-# How often an administrator may send invitations, and one address may be invited.
-INVITATIONS_PER_ADMIN = "60/h"
-INVITATIONS_PER_ADDRESS = "3/h"
 # How often a reset may be asked for one address, and by one client.
 RESETS_PER_ADDRESS = "3/h"
 RESETS_PER_CLIENT = "20/h"
@@ -76,34 +68,11 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password-set")
     extra_context = {"page_title": "Choose your password"}
 
+    def get_user(self, uidb64):
+        """A deactivated person's links stop working, an invitation's included."""
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
 
 def password_set(request):
     return render(request, "accounts/password_set.html", {"page_title": "Your password has been set"})
-
-
-@permission_required("accounts.manage_users")
-def users(request):
-    second_factor = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    people = (
-        User.objects.select_related("local_authority")
-        .annotate(has_second_factor=Exists(second_factor))
-        .order_by("role", "full_name")
-    )
-    return render(request, "accounts/users.html", {"page_title": "Users", "people": people})
-
-
-@permission_required("accounts.manage_users")
-def invite_user(request):
-    # An empty POST is still a submission, so it is told what is missing.
-    posted = request.POST if request.method == "POST" else None
-    form = InviteUserForm(posted, invited_by=request.user)
-    if request.method == "POST" and form.is_valid():
-        if over_limit(request, "invitations-sent", request.user.pk, INVITATIONS_PER_ADMIN) or over_limit(
-            request, "invitations-to", form.cleaned_data["email"], INVITATIONS_PER_ADDRESS
-        ):
-            form.add_error(None, "You have sent too many invitations for now. Try again in an hour.")
-        else:
-            user = form.save()
-            messages.success(request, f"Invitation sent to {user.email}")
-            return redirect("accounts:users")
-    return render(request, "accounts/invite_user.html", {"page_title": "Invite a user", "form": form})

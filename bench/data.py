@@ -56,7 +56,7 @@ from bids.models import (
     Section,
     SupportingDocument,
 )
-from bids.rounds import DEFAULT_CRITERIA
+from bids.rounds import DEFAULT_CRITERIA, criterion_fields
 from core.london import end_of_day, start_of_day
 from demo.content import CLIENT_GROUPS, FIRST_NAMES, SCORE_COMMENTS, SURNAMES, partner_rows
 from reference.models import LocalAuthority, Region, ServiceScope
@@ -229,7 +229,6 @@ class BenchSeeder:
             email="admin@bench.example",
             full_name="Tom Price",
             role=Role.ADMIN,
-            is_staff=True,
             job_title="Programme Administrator",
             password=unusable,
         )
@@ -309,9 +308,9 @@ class BenchSeeder:
             rounds.append(round_row(index + 1, BENCH_ROUND_PREFIX, "Bench round", "B", opens, places))
         rounds = FundingRound.objects.bulk_create(rounds)
         criteria = Criterion.objects.bulk_create(
-            Criterion(funding_round=r, name=name, weight=weight, guidance=guidance, position=position)
+            Criterion(funding_round=r, **criterion_fields(default, position))
             for r in rounds
-            for position, (name, weight, guidance) in enumerate(DEFAULT_CRITERIA, start=1)
+            for position, default in enumerate(DEFAULT_CRITERIA, start=1)
         )
         self.criteria = {}
         for criterion in criteria:
@@ -872,6 +871,7 @@ def round_row(number, prefix, title, code_prefix, opens, places):
         total_budget=Decimal("100000.00") * places,
         pilot_places=places,
         created_at=opens - timedelta(days=30),
+        published_at=opens - timedelta(days=30),
     )
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Role
+from core.history import Entry
 
 from . import workflow
 from .models import Assessment, Assignment, Bid, ConflictOfInterest, EventKind, Interview
@@ -34,13 +35,15 @@ def declare(assessor, authority, reason, declared_by, now=None):
         raise ConflictError("Enter the reason for the conflict of interest")
     try:
         with transaction.atomic():
-            conflict = ConflictOfInterest.objects.create(
+            conflict = ConflictOfInterest(
                 assessor=assessor,
                 authority=authority,
                 reason=reason,
                 declared_by=declared_by,
                 declared_at=now,
             )
+            conflict._history_user = declared_by  # also outside a request (History)
+            conflict.save(force_insert=True)
             apply(conflict, now)
     except IntegrityError as error:
         who = "You have" if declared_by == assessor else f"{assessor.full_name} has"
@@ -86,3 +89,28 @@ def apply(conflict, now=None):
             )
         for interview in bid.interviews.filter(state=Interview.State.SCHEDULED, panel=assessor):
             interview.panel.remove(assessor)
+
+
+DECLARATION_HISTORY = {
+    "+": "Conflict of interest declared",
+    "~": "Conflict of interest changed",
+    "-": "Conflict of interest removed",
+}
+
+
+def history_of(person):
+    """The History entries of the person's conflict-of-interest declarations: with whom,
+    the reason given, who recorded it and when (one query)."""
+    records = ConflictOfInterest.history.filter(assessor_id=person.pk).select_related(
+        "authority", "history_user"
+    )
+    return [
+        Entry(
+            when=record.history_date,
+            who=record.history_user.full_name if record.history_user else "The service",
+            what=DECLARATION_HISTORY[record.history_type],
+            subject=record.authority.name,
+            reason=record.reason,
+        )
+        for record in records
+    ]

@@ -26,7 +26,9 @@ def closing_times(funding_rounds, authority):
 
 def is_open_for(funding_round, authority, now=None):
     now = now or timezone.now()
-    return funding_round.opens_at <= now <= closes_at_for(funding_round, authority)
+    return funding_round.is_published and funding_round.opens_at <= now <= closes_at_for(
+        funding_round, authority
+    )
 
 
 @transaction.atomic

@@ -27,7 +27,8 @@ def bids_for(user):
 def rounds_with_extension_for(authority, now):
     """Rounds open to this authority now, counting any extension granted to it."""
     return (
-        FundingRound.objects.filter(opens_at__lte=now)
+        FundingRound.objects.published()
+        .filter(opens_at__lte=now)
         .filter(Q(closes_at__gte=now) | Q(extensions__authority=authority, extensions__closes_at__gte=now))
         .distinct()
         .order_by("closes_at")
@@ -35,10 +36,11 @@ def rounds_with_extension_for(authority, now):
 
 
 def current_round(now=None):
-    """The round officials are working on: the newest that has opened."""
+    """The round officials are working on: the newest published one that has opened."""
     now = now or timezone.now()
-    return FundingRound.objects.filter(opens_at__lte=now).order_by("-opens_at").first() or (
-        FundingRound.objects.order_by("opens_at").first()
+    published = FundingRound.objects.published()
+    return published.filter(opens_at__lte=now).order_by("-opens_at").first() or (
+        published.order_by("opens_at").first()
     )
 
 

@@ -1,54 +1,112 @@
-"""Setting up funding rounds. A round's dates, money and criteria are data."""
+"""What a new funding round starts from: the default scoring criteria, with what each score
+means on each. A round's dates, money and criteria are data (set up in bids/setup.py)."""
 
-from datetime import datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+from typing import NamedTuple
 
-LONDON = ZoneInfo("Europe/London")
+from core.london import end_of_day, start_of_day
+
+__all__ = ["DEFAULT_CRITERIA", "add_default_criteria", "end_of_day", "start_of_day"]
+
+
+class DefaultCriterion(NamedTuple):
+    name: str
+    weight: Decimal
+    guidance: str
+    levels: tuple  # what a 0, 1, 2, 3 and 4 mean
+
 
 # The default scoring criteria (0-4 each); weights are edited per round.
 DEFAULT_CRITERIA = [
-    (
+    DefaultCriterion(
         "Joint working across social services, education and health",
         Decimal("30"),
         "How far the three core services will jointly plan, commission and deliver.",
+        (
+            "No joint working is described, or one of the three services is missing.",
+            "The three services are named but work side by side, with no shared plans or budgets.",
+            "Some joint planning, with little shared commissioning or delivery.",
+            "Joint planning and commissioning across all three, with a clear start on shared delivery.",
+            "All three plan, commission and deliver together, with pooled resources and shared accountability.",
+        ),
     ),
-    (
+    DefaultCriterion(
         "Scope and coverage of children's services",
         Decimal("20"),
         "Which services and children the trust covers, and why that fits local needs.",
+        (
+            "The services and children covered are not described.",
+            "A narrow or unclear scope, not linked to local needs.",
+            "A defined scope with some link to local needs.",
+            "A clear scope that fits local needs and reaches the children who most need joined-up services.",
+            "A well-evidenced scope that fits local needs and shows how coverage will grow.",
+        ),
     ),
-    (
+    DefaultCriterion(
         "Governance and accountability",
         Decimal("20"),
         "How the trust is governed, the role of elected members, and how the council stays accountable.",
+        (
+            "No governance is described, or the council's accountability is unclear.",
+            "Governance is described but roles, including elected members', are unclear.",
+            "Workable governance with some gaps in oversight or accountability.",
+            "Clear governance, a defined role for elected members, and the council stays accountable.",
+            "Strong, proportionate governance with clear oversight, decision rights and accountability.",
+        ),
     ),
-    (
+    DefaultCriterion(
         "Community, private and voluntary sector involvement",
         Decimal("15"),
         "The part community, private and voluntary organisations play in delivery.",
+        (
+            "No involvement of community, private or voluntary organisations.",
+            "Involvement is mentioned but not planned.",
+            "Some organisations are involved in planning or delivery.",
+            "Clear, agreed roles for community, private and voluntary organisations in delivery.",
+            "These sectors are partners in designing and delivering services, with roles agreed.",
+        ),
     ),
-    (
+    DefaultCriterion(
         "Deliverability by the end of the year",
         Decimal("15"),
         "Whether the trust can be operational by the date the round sets.",
+        (
+            "No credible plan to be operational by the round's date.",
+            "A plan with major risks or gaps.",
+            "A plausible plan with some risks not yet managed.",
+            "A realistic plan with milestones and resources, and its risks managed.",
+            "A detailed, resourced plan with milestones, owners and contingency.",
+        ),
     ),
 ]
 
 
-def end_of_day(day):
-    """A deadline 'on 31 March' means 23:59:59 London time that day."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=LONDON)
+def default_levels(name):
+    """What each score means for a default criterion of this name, or five blanks."""
+    for default in DEFAULT_CRITERIA:
+        if default.name == name:
+            return default.levels
+    return ("",) * 5
 
 
-def start_of_day(day):
-    return datetime.combine(day, time(0, 0), tzinfo=LONDON)
+def criterion_fields(default, position):
+    """A default criterion as Criterion field values."""
+    return {
+        "name": default.name,
+        "weight": default.weight,
+        "guidance": default.guidance,
+        "position": position,
+        **{f"level_{score}": text for score, text in enumerate(default.levels)},
+    }
 
 
 def add_default_criteria(funding_round, Criterion):
-    for position, (name, weight, guidance) in enumerate(DEFAULT_CRITERIA, start=1):
+    for position, default in enumerate(DEFAULT_CRITERIA, start=1):
+        values = criterion_fields(default, position)
         Criterion.objects.get_or_create(
             funding_round=funding_round,
-            name=name,
-            defaults={"weight": weight, "guidance": guidance, "position": position},
+            name=values.pop("name"),
+            defaults={
+                key: value for key, value in values.items() if key in {f.name for f in Criterion._meta.fields}
+            },
         )

@@ -64,10 +64,5 @@ rules.add_perm("bids.view_conflicts", is_assessor | is_lead)
 rules.add_perm("bids.view_interview", can_view_bid)
 rules.add_perm("bids.grant_extension", is_lead)
 rules.add_perm("bids.manage_rounds", is_admin)
+rules.add_perm("bids.manage_retention", is_admin)
 rules.add_perm("bids.view_programme", is_lead | is_admin)
-
-# The Django admin: administrators set up rounds and their criteria there.
-for model in ["fundinground", "criterion"]:
-    for action in ["view", "add", "change", "delete"]:
-        rules.add_perm(f"bids.{action}_{model}", is_admin)
-rules.add_perm("bids", is_admin)

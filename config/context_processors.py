@@ -27,16 +27,28 @@ NAVIGATION = {
         ("Users", "accounts:users"),
         ("Awards", "trusts:awards"),
         ("Reports", "trusts:reports"),
+        ("Personal data", "bids:personal-data"),
         ("Your account", "accounts:account"),
     ],
 }
+
+
+# A council's bid lead also manages their colleagues, before "Your account".
+BID_LEAD_PAGE = ("Your colleagues", "accounts:colleagues")
+
+
+def pages_for(user):
+    pages = list(NAVIGATION.get(user.role, []))
+    if user.role == Role.COUNCIL and user.is_bid_lead:
+        pages.insert(len(pages) - 1, BID_LEAD_PAGE)
+    return pages
 
 
 def service(request):
     user = getattr(request, "user", None)
     navigation = []
     if user is not None and user.is_authenticated:
-        for text, name in NAVIGATION.get(user.role, []):
+        for text, name in pages_for(user):
             href = reverse(name)
             navigation.append({"text": text, "href": href, "current": request.path == href})
     context = {"SERVICE_NAME": settings.SERVICE_NAME, "navigation": navigation}

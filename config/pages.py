@@ -4,6 +4,7 @@ template. The home page lives here, at the top, because it dispatches to every a
 import sys
 
 import redis
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -11,7 +12,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from accounts.models import Role
-from bids.views import assessment, council, programme
+from bids.views import assessment, council, programme, setup
 
 # What it looks like when the database or Redis (cache, broker) is down or unreachable.
 OUTAGES = (OperationalError, InterfaceError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
@@ -20,7 +21,7 @@ HOMES = {
     Role.COUNCIL: council.home,
     Role.ASSESSOR: assessment.home,
     Role.LEAD: programme.pipeline,
-    Role.ADMIN: programme.admin_home,
+    Role.ADMIN: setup.rounds,
 }
 
 
@@ -35,7 +36,12 @@ def accessibility(request):
 
 
 def privacy(request):
-    return render(request, "pages/privacy.html", {"page_title": "Privacy notice"})
+    days = {
+        "unsuccessful": settings.RETENTION_UNSUCCESSFUL_DAYS,
+        "funded": settings.RETENTION_FUNDED_DAYS,
+        "accounts": settings.RETENTION_ACCOUNT_DAYS,
+    }
+    return render(request, "pages/privacy.html", {"page_title": "Privacy notice", "days": days})
 
 
 def bad_request(request, exception=None):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "simple_history",
     # Our apps, lowest layer first (docs/architecture.md).
     "core",
     "reference",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "config.middleware.SubmittedTextMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made each change that django-simple-history records (core/history.py).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
@@ -201,6 +204,13 @@ OTP_TOTP_ISSUER = SERVICE_NAME
 OFFICIAL_IDLE_MINUTES = env_int("OFFICIAL_IDLE_MINUTES", 30)
 IDLE_WARNING_MINUTES = env_int("IDLE_WARNING_MINUTES", 2)
 
+# Personal data is kept no longer than these many days (bids/retention.py, accounts/
+# retention.py; stated on the privacy page): bids' contacts after the round's decision
+# date, for bids not funded and funded; accounts after their last sign-in.
+RETENTION_UNSUCCESSFUL_DAYS = env_int("RETENTION_UNSUCCESSFUL_DAYS", 365)
+RETENTION_FUNDED_DAYS = env_int("RETENTION_FUNDED_DAYS", 7 * 365)
+RETENTION_ACCOUNT_DAYS = env_int("RETENTION_ACCOUNT_DAYS", 2 * 365)
+
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 # One lockout per account, whatever its spelling and wherever the guesses come from
@@ -228,6 +238,8 @@ GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "go
 AXE_CORE_DIR = BASE_DIR / "node_modules" / "axe-core"
 STATICFILES_DIRS = [BASE_DIR / "static", GOVUK_FRONTEND_DIR / "assets"]
 STATICFILES_DIRS += [("govuk-frontend", GOVUK_FRONTEND_DIR)]
+AUTOCOMPLETE_DIR = BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"
+STATICFILES_DIRS += [("accessible-autocomplete", AUTOCOMPLETE_DIR)]
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "var" / "private"))
 STORAGES = {
     "default": {

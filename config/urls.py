@@ -6,6 +6,16 @@ from . import health, pages
 admin.site.site_header = "Children's trust pilot bids: administration"
 admin.site.site_title = "Children's trust pilot bids"
 
+
+def superusers_only(request):
+    """The Django admin is for superusers, who keep the service running: administrators of
+    the programme do their work on the service's own pages. It sits behind the second
+    factor like every other page (accounts.middleware.SecondFactorMiddleware)."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superusers_only
+
 urlpatterns = [
     path("", pages.home, name="home"),
     path("healthz", health.healthz, name="healthz"),

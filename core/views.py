@@ -19,19 +19,20 @@ def posted_files(request):
     return request.FILES if request.method == "POST" else None
 
 
-def pagination(page, query):
+def pagination(page, query, param="page", fragment=""):
     """The GOV.UK pagination component's items for a Django Page, keeping the query string's
     other parameters: first, last, the current page and its neighbours, with ellipses.
-    None when there is only one page. Drawn by templates/includes/pagination.html."""
+    None when there is only one page. Drawn by templates/includes/pagination.html. A second
+    list on a page pages with its own `param`, and its links return to its `fragment`."""
     if page.paginator.num_pages <= 1:
         return None
     query = query.copy()
-    query.pop("page", None)
+    query.pop(param, None)
 
     def href(number):
         params = query.copy()
-        params["page"] = number
-        return f"?{params.urlencode()}"
+        params[param] = number
+        return f"?{params.urlencode()}{'#' + fragment if fragment else ''}"
 
     items, last = [], 0
     for number in page.paginator.page_range:

@@ -207,3 +207,23 @@ def partner_rows(authority, rng, extra):
         }
         for sector, name, role in rows
     ]
+
+
+SECOND_ROUND_COUNCIL_GUIDANCE = """\
+Send an expression of interest if your authority, with its partners in health and education, \
+wants to run a pilot children's trust. Tell us which children and services the trust would \
+cover, who your partners are, how the trust would be governed, and how you would consult \
+local communities, agencies and staff.
+
+Every bid must involve social services, education and health. Youth offending teams are not \
+part of the trusts.
+
+You can save your bid and come back to it. You can change it until the closing date, and \
+withdraw it until a decision is made."""
+
+SECOND_ROUND_ASSESSOR_GUIDANCE = """\
+Score each criterion from 0 to 4 using what each score means on that criterion, and say why \
+in a comment. Score what the bid says, not what you know of the authority from elsewhere.
+
+Declare a conflict of interest before you start if you have worked for, or have close \
+family at, an authority whose bid you have been given."""

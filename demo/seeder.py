@@ -53,6 +53,8 @@ from .content import (
     PATHS,
     PILOT_OUTCOMES,
     SCORE_COMMENTS,
+    SECOND_ROUND_ASSESSOR_GUIDANCE,
+    SECOND_ROUND_COUNCIL_GUIDANCE,
     SURNAMES,
     minimal_pdf,
     partner_rows,
@@ -98,7 +100,8 @@ class DemoSeeder:
                     "local_authority": authority,
                     "region": region,
                     "job_title": title,
-                    "is_staff": role == Role.ADMIN,
+                    # Kent's officer leads its bid: they invite and remove Kent's colleagues.
+                    "is_bid_lead": email == "kent@council.example",
                 },
             )
             if made:
@@ -439,6 +442,10 @@ class DemoSeeder:
             max_supplement=Decimal("40000.00"),
             total_budget=Decimal("1000000.00"),
             pilot_places=12,
+            ggis_reference="G2-SCH-2026-11-0412",
+            council_guidance=SECOND_ROUND_COUNCIL_GUIDANCE,
+            assessor_guidance=SECOND_ROUND_ASSESSOR_GUIDANCE,
+            published_at=start_of_day(today - timedelta(days=21)),
         )
         add_default_criteria(funding_round, funding_round.criteria.model)
         scopes = list(ServiceScope.objects.filter(allowed=True))

@@ -82,6 +82,14 @@ LEAD_AWARD_ACTION = (SIGN_IN, 404, 403, 404, 404, 404, 200, 403)
 PROGRAMME_REPORT = (SIGN_IN, 404, 404, 404, 404, 404, 200, 200)
 
 
+# An administrator's change to a person that does not apply to them now: back to their page.
+ADMIN_REDIRECT = (SIGN_IN, 403, 403, 403, 403, 403, 403, REDIRECT)
+# A council's bid lead (both council officers lead their council's bid) and their colleagues.
+BID_LEAD_PAGE = (SIGN_IN, 200, 200, 403, 403, 403, 403, 403)
+COLLEAGUE_PAGE = (SIGN_IN, 404, 200, 403, 403, 403, 403, 403)
+COLLEAGUE_REDIRECT = (SIGN_IN, 404, REDIRECT, 403, 403, 403, 403, 403)
+
+
 def row(scene, get, post=None, data=None, **kwargs):
     return Row(scene, get, get if post is None else post, kwargs, data or {})
 
@@ -114,6 +122,23 @@ ROWS = {
     ),
     "accounts:keep-alive": row("none", NOT_ALLOWED, (SIGN_IN, *(204,) * 7)),
     "accounts:reset-second-factor": row("person", ADMIN_ONLY),
+    # People: an empty POST comes back with what is missing (a role change's reason, ...).
+    "accounts:person": row("person", ADMIN_ONLY),
+    "accounts:change-role": row("person", ADMIN_ONLY),
+    "accounts:deactivate": [row("person", ADMIN_ONLY), row("deactivated", ADMIN_REDIRECT)],
+    "accounts:reactivate": [row("deactivated", ADMIN_ONLY), row("person", ADMIN_REDIRECT)],
+    # Only to someone who has not yet chosen a password; confirming needs nothing more.
+    "accounts:resend-invitation": [
+        row("invited", ADMIN_ONLY, ADMIN_REDIRECT),
+        row("person", ADMIN_REDIRECT),
+    ],
+    "accounts:colleagues": row("none", BID_LEAD_PAGE),
+    "accounts:invite-colleague": row("none", BID_LEAD_PAGE),
+    # A colleague of Kent's: Leeds's bid lead is told nothing (404). Removing needs no reason.
+    "accounts:remove-colleague": [
+        row("colleague", COLLEAGUE_PAGE, COLLEAGUE_REDIRECT),
+        row("deactivated", COLLEAGUE_REDIRECT),
+    ],
     # The bid page, one URL for every role ------------------------------------------------
     "bids:bid": [
         row("draft", BID_READERS),
@@ -138,6 +163,21 @@ ROWS = {
     "bids:section": row("draft", COUNCIL_REDIRECT),
     "bids:section-page": row("draft", COUNCIL_PAGE),
     "bids:extensions": row("none", LEAD_PAGE),
+    # Any council may read an open round's page before starting a bid.
+    "bids:round": row("none", (SIGN_IN, 200, 200, 403, 403, 403, 403, 403), NOT_ALLOWED),
+    # Setting up rounds: administrators only. An empty POST comes back with its errors; the
+    # round of every scene is already published, so publishing it again goes back to it.
+    "bids:start-round": row("none", ADMIN_ONLY),
+    "bids:new-round": row("none", ADMIN_ONLY),
+    "bids:set-up": row("none", ADMIN_ONLY, NOT_ALLOWED),
+    "bids:round-section": row("round", ADMIN_ONLY, section="round_section"),
+    "bids:weights": row("none", ADMIN_ONLY),
+    "bids:add-criterion": row("none", ADMIN_ONLY),
+    "bids:criterion": row("round", ADMIN_ONLY),
+    "bids:remove-criterion": row("round", ADMIN_ONLY),
+    "bids:publish-round": row("none", NOT_ALLOWED, (SIGN_IN, 403, 403, 403, 403, 403, 403, REDIRECT)),
+    "bids:preview-round": row("none", ADMIN_ONLY, NOT_ALLOWED),
+    "bids:personal-data": row("none", ADMIN_ONLY, NOT_ALLOWED),
     # Assessors' pages --------------------------------------------------------------------
     "bids:conflicts": row("none", (SIGN_IN, 403, 403, 200, 200, 200, 200, 403)),
     # An empty POST saves the assigned assessor's draft scores and comes back to the page.
@@ -200,9 +240,10 @@ ROWS = {
     "trusts:export-download": row("export", PROGRAMME_REPORT),
 }
 
-# The Django admin, as one group: every actor but the administrator is sent to its sign-in
-# on every page below; this is what the administrator gets, (GET, POST), on each. Every
-# model registered with the admin must be listed, so a new one is decided on.
+# The Django admin, as one group: it is for superusers only, so every actor above, the
+# programme's administrators too, is sent to its sign-in on every page below; this is what
+# a superuser gets, (GET, POST), on each. Every model registered with the admin must be
+# listed, so a new one is decided on.
 ADMIN_GROUP = "admin:*"
 ADMIN_SITE = {
     "admin:index": (200, 200),
@@ -213,9 +254,8 @@ ADMIN_SITE = {
     "admin:reference_servicescope_changelist": (200, 200),
     "admin:trusts_fundingaward_changelist": (200, 200),
     "admin:trusts_reportexport_changelist": (200, 200),
-    # Django's groups and django-axes' records are not the administrators' to manage here.
-    "admin:auth_group_changelist": (403, 403),
-    "admin:axes_accessattempt_changelist": (403, 403),
-    "admin:axes_accesslog_changelist": (403, 403),
-    "admin:axes_accessfailurelog_changelist": (403, 403),
+    "admin:auth_group_changelist": (200, 200),
+    "admin:axes_accessattempt_changelist": (200, 200),
+    "admin:axes_accesslog_changelist": (200, 200),
+    "admin:axes_accessfailurelog_changelist": (200, 200),
 }

@@ -65,7 +65,9 @@ class UserFactory(DjangoModelFactory):
         lambda o: authority(o.authority_code) if o.authority_code else None
     )
     region = ""
-    is_staff = factory.LazyAttribute(lambda o: o.role == Role.ADMIN)
+    is_staff = (
+        False  # the Django admin is for superusers: factories.user(..., is_superuser=True, is_staff=True)
+    )
 
     @classmethod
     def _create(cls, model_class, *args, email, password, **fields):
@@ -101,6 +103,7 @@ class FundingRoundFactory(DjangoModelFactory):
     operational_on = factory.LazyAttribute(lambda o: o.closes_on + timedelta(days=200))
     base_award = Decimal("60000")
     max_supplement = Decimal("40000")
+    published_at = factory.LazyAttribute(lambda o: o.opens_at)
 
     @factory.post_generation
     def default_criteria(funding_round, create, extracted, **kwargs):

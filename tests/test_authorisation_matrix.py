@@ -81,18 +81,23 @@ class World:
     The conflicted assessor was assigned to Kent's bids (and sits on the interview panel)
     before the conflict was recorded, the state the defences must hold against: bids_for()
     and the rules, not a missing assignment, keep them out.
+
+    Both council officers lead their council's bid, so the colleague pages are asked of a
+    bid lead of the right authority and of the wrong one.
     """
 
     def __init__(self):
         self.lead = factories.lead_user()
         self.people = {
-            "other": factories.user(Role.COUNCIL, "LDS"),
-            "own": factories.user(Role.COUNCIL, "KEN"),
+            "other": factories.user(Role.COUNCIL, "LDS", is_bid_lead=True),
+            "own": factories.user(Role.COUNCIL, "KEN", is_bid_lead=True),
             "unassigned": factories.user(Role.ASSESSOR, region="north_west"),
             "conflicted": factories.user(Role.ASSESSOR, region="south_west"),
             "assigned": factories.user(Role.ASSESSOR, region="london"),
             "lead": self.lead,
             "admin": factories.user(Role.ADMIN),
+            # Not an actor of the table: the one who may use the Django admin.
+            "superuser": factories.user(Role.ADMIN, is_superuser=True, is_staff=True),
         }
         self.council = self.people["own"]
         self.assessors = [self.people["assigned"], self.people["conflicted"]]
@@ -133,11 +138,30 @@ class World:
     def scene_none(self):
         return {}
 
+    def scene_round(self):
+        """The scene's round, one of its criteria and a section of its details."""
+        return {"pk": self.round.criteria.first().pk, "round_section": "funding"}
+
     def scene_person(self):
         """Someone with an authenticator app, whose second factor an administrator may reset."""
         person = factories.user(Role.ASSESSOR)
         TOTPDevice.objects.create(user=person, name="Authenticator app", confirmed=True)
         return {"pk": person.pk}
+
+    def scene_invited(self):
+        """A Kent officer invited but who has not yet chosen a password."""
+        person = factories.user(Role.COUNCIL, "KEN")
+        person.set_unusable_password()
+        person.save()
+        return {"pk": person.pk}
+
+    def scene_colleague(self):
+        """Another officer of Kent: a colleague of Kent's bid lead."""
+        return {"pk": factories.user(Role.COUNCIL, "KEN").pk}
+
+    def scene_deactivated(self):
+        """A Kent officer who has been deactivated."""
+        return {"pk": factories.user(Role.COUNCIL, "KEN", is_active=False).pk}
 
     def scene_draft(self):
         bid = factories.draft_bid(self.round, "KEN", self.council, complete=True)
@@ -327,9 +351,9 @@ def admin_cases():
     assert not stale, f"ADMIN_SITE in {EXPECTATIONS} names pages that no longer exist: {', '.join(stale)}"
     for name, admin_answers in ADMIN_SITE.items():
         url = reverse(name)
-        for actor in ACTORS:
+        for actor in (*ACTORS, "superuser"):
             for method, admin_answer in zip(("GET", "POST"), admin_answers, strict=True):
-                expected = admin_answer if actor == "admin" else ADMIN_LOGIN
+                expected = admin_answer if actor == "superuser" else ADMIN_LOGIN
                 yield url, "none", actor, method, expected, {}
 
 

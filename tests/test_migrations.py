@@ -89,3 +89,46 @@ def test_moving_reference_data_to_its_own_app_keeps_every_row(migrator):
     ContentType = new.apps.get_model("contenttypes", "ContentType")
     assert ContentType.objects.filter(app_label="reference", model="localauthority").exists()
     assert not ContentType.objects.filter(app_label="trusts", model="localauthority").exists()
+
+
+# Round set-up and history ---------------------------------------------------------------
+
+BEFORE_SET_UP = [("bids", "0004_reference_data_in_reference"), ("accounts", "0005_second_factor")]
+AFTER_SET_UP = [("bids", "0006_retention"), ("accounts", "0007_retention")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_rounds_made_before_set_up_stay_live_and_start_their_history(migrator):
+    """Rounds from before drafts existed were all live: they come through published (as of
+    when they were made), their default criteria gain what each score means, and every
+    round, criterion, conflict and person starts a History from where it stands."""
+    migrator.apply_initial_migration(BEFORE_SET_UP)
+    # The broad plan applies accounts' later migrations too (they come earlier in it):
+    # take them back off so the people are made before their history starts.
+    old = migrator.apply_tested_migration(BEFORE_SET_UP)
+    assert "HistoricalUser" not in {model.__name__ for model in old.apps.get_models()}
+    Round = old.apps.get_model("bids", "FundingRound")
+    User = old.apps.get_model("accounts", "User")
+    Authority = old.apps.get_model("reference", "LocalAuthority")
+    pilots = Round.objects.get(slug="pilots-2003")
+    criteria = pilots.criteria.count()
+    assessor = User.objects.create(email="a@doh.example", full_name="A", role="assessor")
+    old.apps.get_model("bids", "ConflictOfInterest").objects.create(
+        assessor=assessor, authority=Authority.objects.get(code="KEN"), reason="R", declared_by=assessor
+    )
+
+    new = migrator.apply_tested_migration(AFTER_SET_UP)
+    Round = new.apps.get_model("bids", "FundingRound")
+    pilots = Round.objects.get(slug="pilots-2003")
+    assert pilots.published_at == pilots.created_at
+    joint = pilots.criteria.get(name__startswith="Joint working")
+    assert joint.level_0.startswith("No joint working") and joint.level_4
+    assert pilots.min_assessors == 2
+    history = "history begins"
+    for model_name, count in [("FundingRound", 1), ("Criterion", criteria), ("ConflictOfInterest", 1)]:
+        records = new.apps.get_model("bids", f"Historical{model_name}").objects.all()
+        assert records.count() == count and {r.history_change_reason.lower() for r in records} == {history}
+    person = new.apps.get_model("accounts", "HistoricalUser").objects.get(email="a@doh.example")
+    assert person.history_type == "+" and person.history_change_reason.lower() == history
+    User = new.apps.get_model("accounts", "User")
+    assert User.objects.get(email="a@doh.example").anonymised_at is None

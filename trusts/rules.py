@@ -29,8 +29,3 @@ rules.add_perm("trusts.manage_awards", is_lead)
 rules.add_perm("trusts.view_awards", is_lead | is_admin)
 rules.add_perm("trusts.view_budget", is_lead | is_admin)
 rules.add_perm("trusts.export_reports", is_lead | is_admin)
-
-# The Django admin shows awards and report exports to administrators, read only.
-for model in ["fundingaward", "reportexport", "awardevent", "consultationactivity"]:
-    rules.add_perm(f"trusts.view_{model}", is_admin)
-rules.add_perm("trusts", is_admin)

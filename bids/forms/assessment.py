@@ -4,6 +4,7 @@ GOV.UK style."""
 
 from decimal import Decimal, InvalidOperation
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import HTML, Field, Size
 from django import forms
 from django.utils.html import format_html
@@ -137,10 +138,17 @@ class ScoreForm(StateForm):
         super().__init__(*args, record=bid, initial=initial, **kwargs)
         layout = [Field("expected_state")]
         for number, criterion in enumerate(criteria, start=1):
+            # What each score means on this criterion, beside its radio button, where the round
+            # says; otherwise the general scale in the hint.
+            described = all(text for _, text in criterion.descriptors)
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
                 label=f"{number}. {criterion.name} ({criterion.weight.normalize():f}% of the total)",
-                help_text=f"{criterion.guidance} Score from 0 to 4: {SCORE_SCALE}.".strip(),
-                choices=SCORES,
+                help_text=criterion.guidance
+                if described
+                else f"{criterion.guidance} Score from 0 to 4: {SCORE_SCALE}.".strip(),
+                choices=[Choice(score, str(score), hint=text) for score, text in criterion.descriptors]
+                if described
+                else SCORES,
                 coerce=int,
                 empty_value=None,
                 widget=forms.RadioSelect,
@@ -156,7 +164,7 @@ class ScoreForm(StateForm):
                 validators=[words_at_most(300, f"Your comment on ‘{criterion.name}’")],
             )
             layout += [
-                Field.radios(f"score_{criterion.pk}", legend_size=Size.MEDIUM, inline=True),
+                Field.radios(f"score_{criterion.pk}", legend_size=Size.MEDIUM, inline=not described),
                 Field.textarea(f"comment_{criterion.pk}", rows=3, max_words=300),
             ]
         layout += [

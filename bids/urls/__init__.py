@@ -4,4 +4,11 @@ from . import assessment, council, programme, shared
 
 app_name = "bids"
 
-urlpatterns = shared.urlpatterns + council.urlpatterns + assessment.urlpatterns + programme.urlpatterns
+# Setting up rounds comes first: "rounds/new" is not a round's page.
+urlpatterns = (
+    programme.set_up_patterns
+    + shared.urlpatterns
+    + council.urlpatterns
+    + assessment.urlpatterns
+    + programme.urlpatterns
+)

@@ -28,6 +28,7 @@ register_converter(SectionConverter, "bidsection")
 register_converter(QuestionSectionConverter, "questions")
 
 urlpatterns = [
+    path("rounds/<slug:round_slug>", council.round_page, name="round"),
     path("rounds/<slug:round_slug>/start", council.start, name="start"),
     path("bids/<str:reference>/check", council.check, name="check"),
     path("bids/<str:reference>/submitted", council.submitted, name="submitted"),

@@ -1,6 +1,23 @@
 from django.urls import path
 
-from ..views import changes, interviews, programme, ranking
+from ..views import changes, interviews, programme, ranking, retention, setup
+
+# Setting up rounds (administrators).
+set_up_patterns = [
+    path("rounds/new", setup.start, name="start-round"),
+    path("rounds/new/details", setup.new_round, name="new-round"),
+    path("rounds/<slug:round_slug>/set-up", setup.set_up, name="set-up"),
+    path("rounds/<slug:round_slug>/set-up/<slug:section>", setup.change_section, name="round-section"),
+    path("rounds/<slug:round_slug>/criteria/weights", setup.weights, name="weights"),
+    path("rounds/<slug:round_slug>/criteria/add", setup.add_criterion, name="add-criterion"),
+    path("rounds/<slug:round_slug>/criteria/<int:pk>", setup.change_criterion, name="criterion"),
+    path(
+        "rounds/<slug:round_slug>/criteria/<int:pk>/remove", setup.remove_criterion, name="remove-criterion"
+    ),
+    path("rounds/<slug:round_slug>/publish", setup.publish, name="publish-round"),
+    path("rounds/<slug:round_slug>/preview", setup.preview, name="preview-round"),
+    path("personal-data", retention.personal_data, name="personal-data"),
+]
 
 urlpatterns = [
     path("programme/ranking", ranking.current_ranking, name="current-ranking"),

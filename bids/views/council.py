@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import permission_required
 from core.london import london
@@ -65,6 +65,33 @@ def home(request):
     )
 
 
+def round_page_context(funding_round, authority=None):
+    """What a council reads about a round before it starts a bid (and an administrator's
+    preview shows): its purpose, guidance, dates, money and how bids are scored."""
+    closes_at = deadlines.closes_at_for(funding_round, authority) if authority else funding_round.closes_at
+    return {
+        "page_title": funding_round.name,
+        "round": funding_round,
+        "closes_at": closes_at,
+        "extended": closes_at != funding_round.closes_at,
+        "criteria": list(funding_round.criteria.all()),
+    }
+
+
+@require_GET
+@permission_required("bids.start_bid")
+def round_page(request, round_slug):
+    """A published round open to the council's authority; any other round is a 404."""
+    authority = request.user.local_authority
+    funding_round = get_object_or_404(rounds_with_extension_for(authority, timezone.now()), slug=round_slug)
+    context = round_page_context(funding_round, authority)
+    context["bid"] = (
+        bids_for(request.user).filter(funding_round=funding_round).exclude(state=BidState.WITHDRAWN).first()
+    )
+    context["back_url"] = reverse("home")
+    return render(request, "bids/council/round.html", context)
+
+
 def days_left(closes_at, now):
     return (timezone.localtime(closes_at).date() - timezone.localtime(now).date()).days
 
@@ -91,7 +118,7 @@ def bid_page(request, bid):
     open to the authority; otherwise what it said, where it stands and what happened."""
     now = timezone.now()
     closes_at = deadlines.closes_at_for(bid.funding_round, bid.authority)
-    is_open = bid.funding_round.opens_at <= now <= closes_at
+    is_open = bid.funding_round.is_published and bid.funding_round.opens_at <= now <= closes_at
     prefetch_answers(bid)
     context = {
         "page_title": f"{bid.authority.name}: {bid.reference}",

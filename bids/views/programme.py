@@ -36,7 +36,7 @@ PIPELINE_STATES = [state for state in BidState if state != BidState.DRAFT]
 
 def _rounds_with_counts():
     counts = {f"n_{state.value}": Count("bids", filter=Q(bids__state=state.value)) for state in BidState}
-    return FundingRound.objects.annotate(**counts).order_by("-opens_at")
+    return FundingRound.objects.published().annotate(**counts).order_by("-opens_at")
 
 
 def pipeline(request):
@@ -61,13 +61,6 @@ def pipeline(request):
         )
     return render(
         request, "bids/programme/pipeline.html", {"page_title": "Programme pipeline", "rounds": rounds}
-    )
-
-
-def admin_home(request):
-    rounds = _rounds_with_counts().prefetch_related("criteria")
-    return render(
-        request, "bids/programme/admin_home.html", {"page_title": "Funding rounds", "rounds": rounds}
     )
 
 

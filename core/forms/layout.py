@@ -1,5 +1,6 @@
 """Layout pieces crispy-forms-gds lacks: radios and checkboxes whose items reveal further
-questions (the GOV.UK "conditional reveal"), an amount in pounds with a £ prefix, and a
+questions (the GOV.UK "conditional reveal"), an amount in pounds with a £ prefix, a
+percentage with a % suffix, and a
 date with a time (core.forms.fields.DateTimeField), which draws its own two fieldsets.
 
 crispy-forms-gds's own ConditionalRadios numbers items from 0 while its plain radios
@@ -66,6 +67,11 @@ class Reveal:
 def money(field):
     """A text input for pounds with the GOV.UK £ prefix."""
     return Field(field, template="core/layout/money.html", css_class="govuk-input--width-10")
+
+
+def percent(field):
+    """A text input for a percentage with the GOV.UK % suffix."""
+    return Field(field, template="core/layout/percent.html", css_class="govuk-input--width-5")
 
 
 def date_and_time(field):

@@ -74,6 +74,10 @@ STATE_TAG_COLOURS = {
     "declined": "govuk-tag--red",
     "conditions_met": "govuk-tag--purple",
     "paid": "govuk-tag--green",
+    # A funding round (draft as a bid's).
+    "published": "govuk-tag--blue",
+    "open": "govuk-tag--green",
+    "closed": "govuk-tag--grey",
 }
 
 

@@ -198,3 +198,19 @@ def test_conflicts_page_query_count_is_flat(client_for, lead):
     for code in codes[1:]:
         factories.conflict(factories.user(Role.ASSESSOR), code)
     assert queries_for(client, reverse("bids:conflicts")) == 5
+
+
+def test_a_declaration_shows_in_the_assessors_history_with_who_recorded_it(
+    client_for, admin_user, assessor, lead
+):
+    conflicts.declare(assessor, factories.authority("KEN"), "I worked for Kent until 2001.", assessor)
+    conflicts.declare(assessor, factories.authority("LDS"), "My sister chairs its board.", lead)
+    person_page = reverse("accounts:person", args=[assessor.pk])
+    text = client_for(admin_user).get(person_page).content.decode()
+    leeds, kent = (
+        text.index("Conflict of interest declared: Leeds"),
+        text.index("Conflict of interest declared: Kent"),
+    )
+    assert leeds < kent  # newest first
+    assert "My sister chairs its board." in text[leeds:kent] and lead.full_name in text[leeds:kent]
+    assert "I worked for Kent until 2001." in text[kent:] and assessor.full_name in text[kent:]

@@ -58,15 +58,6 @@ def test_programme_home_pages_query_count_is_flat(client_for, role, expected):
     assert queries_for(client, "/") == expected
 
 
-def test_users_page_query_count_is_flat(client_for, admin_user):
-    client = client_for(admin_user)
-    factories.user(Role.COUNCIL, "BST")
-    assert queries_for(client, "/users") == 3
-    for code in AUTHORITIES[1:]:
-        factories.user(Role.COUNCIL, code)
-    assert queries_for(client, "/users") == 3
-
-
 def test_assessor_home_shows_the_newest_round_first_a_page_at_a_time(client_for, assessor, monkeypatch):
     monkeypatch.setattr(assessment, "ASSESSOR_PAGE_SIZE", 2)
     older, newer = factories.open_round(days_left=5), factories.open_round(days_left=20)

@@ -55,8 +55,8 @@ def test_sign_in_with_the_keyboard_only(page):
     page.keyboard.type(person.email)
     page.keyboard.press("Tab")
     page.keyboard.type(factories.PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     # An official's first sign-in sets up the authenticator app: the key for typing in
     # sits behind "I cannot scan the QR code", opened from the keyboard.
     assert page.get_by_role("heading", level=1).inner_text() == "Set up your authenticator app"

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts import views
+from accounts import invitations, views
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_one_client_gets_at_most_twenty_resets_an_hour(queued, django_capture_on
 
 
 def test_an_administrator_cannot_send_invitations_without_end(client_for, admin_user, monkeypatch):
-    monkeypatch.setattr(views, "INVITATIONS_PER_ADMIN", "3/h")
+    monkeypatch.setattr(invitations, "INVITATIONS_PER_SENDER", "3/h")
     client = client_for(admin_user)
     sent = 0
     for n in range(6):

@@ -197,9 +197,9 @@ def test_navigation_links_to_awards_and_reports_for_the_programme_team(
     assert 'href="/reports"' not in client_for(kent_user).get("/").content.decode()
 
 
-def test_django_admin_shows_awards_and_exports_read_only(client_for, admin_user, lead, kent_user, open_round):
+def test_django_admin_shows_awards_and_exports_read_only(client_for, lead, kent_user, open_round):
     award = award_in_state(AwardState.ACCEPTED, lead=lead, council=kent_user, funding_round=open_round)
-    client = client_for(admin_user)
+    client = client_for(factories.user(Role.ADMIN, is_superuser=True, is_staff=True))
     assert client.get("/django-admin/trusts/fundingaward/").status_code == 200
     page = client.get(f"/django-admin/trusts/fundingaward/{award.pk}/change/").content.decode()
     assert "Award accepted" in page or "accepted" in page

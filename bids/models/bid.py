@@ -1,11 +1,10 @@
-"""Funding rounds, the bids councils make to them, and everything officials record while
-assessing them. State changes happen only through bids/workflow.py."""
+"""A council's bid to a round: its answers, sections, partners, documents and the history of
+what happened to it. State changes happen only through bids/workflow.py."""
 
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -14,110 +13,9 @@ from django_fsm import FSMField, transition
 from core.fsm import ConcurrentTransitionModel
 from core.money import MONEY
 
+from .rounds import FundingRound
+
 USER = settings.AUTH_USER_MODEL
-
-
-class FundingRound(models.Model):
-    """A call for expressions of interest: its dates, money and scoring criteria are data."""
-
-    name = models.CharField(max_length=150, unique=True)
-    slug = models.SlugField(unique=True)
-    code = models.CharField(
-        max_length=12, unique=True, help_text="Appears in bid references, e.g. 2003 in CTP-2003-KEN."
-    )
-    description = models.TextField(blank=True)
-    opens_at = models.DateTimeField("expressions of interest open")
-    closes_at = models.DateTimeField(
-        "expressions of interest close",
-        help_text="A deadline of 31 March means 23:59:59 London time that day.",
-    )
-    interviews_start_on = models.DateField("interview window starts")
-    interviews_end_on = models.DateField("interview window ends")
-    decision_on = models.DateField("decision date")
-    operational_on = models.DateField(
-        "pilots operational by", help_text="Planned date successful trusts become operational."
-    )
-    base_award = models.DecimalField(**MONEY)
-    max_supplement = models.DecimalField(
-        **MONEY, help_text="Most a large or complex trust may receive on top of the base award."
-    )
-    total_budget = models.DecimalField(**MONEY, null=True, blank=True)
-    pilot_places = models.PositiveIntegerField("number of pilots", null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-opens_at"]
-        constraints = [
-            models.CheckConstraint(
-                name="round_closes_after_opening", condition=Q(closes_at__gt=models.F("opens_at"))
-            ),
-            models.CheckConstraint(
-                name="round_interview_window_ordered",
-                condition=Q(interviews_end_on__gte=models.F("interviews_start_on")),
-            ),
-            models.CheckConstraint(name="round_base_award_positive", condition=Q(base_award__gt=0)),
-            models.CheckConstraint(name="round_supplement_not_negative", condition=Q(max_supplement__gte=0)),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def max_award(self):
-        return self.base_award + self.max_supplement
-
-    def is_open(self, now=None):
-        now = now or timezone.now()
-        return self.opens_at <= now <= self.closes_at
-
-
-class Criterion(models.Model):
-    """A weighted scoring criterion of a round. Each is scored 0 to 4."""
-
-    MAX_SCORE = 4
-
-    funding_round = models.ForeignKey(FundingRound, on_delete=models.CASCADE, related_name="criteria")
-    name = models.CharField(max_length=200)
-    guidance = models.TextField(blank=True)
-    weight = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
-        help_text="Percentage of the total score. A round's weights add up to 100.",
-    )
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["funding_round", "position", "pk"]
-        verbose_name_plural = "criteria"
-        constraints = [
-            models.UniqueConstraint(fields=["funding_round", "name"], name="unique_criterion_name"),
-            models.CheckConstraint(
-                name="criterion_weight_in_range", condition=Q(weight__gt=0, weight__lte=100)
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} ({self.weight.normalize():f}%)"
-
-
-class DeadlineExtension(models.Model):
-    """A later closing time the programme lead grants one authority in one round."""
-
-    funding_round = models.ForeignKey(FundingRound, on_delete=models.CASCADE, related_name="extensions")
-    authority = models.ForeignKey("reference.LocalAuthority", on_delete=models.CASCADE, related_name="+")
-    closes_at = models.DateTimeField()
-    reason = models.TextField()
-    granted_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    granted_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["funding_round", "authority"], name="one_extension_per_authority")
-        ]
-
-    def __str__(self):
-        return f"Extension for {self.authority} to {self.closes_at:%Y-%m-%d %H:%M}"
 
 
 class BidState(models.TextChoices):
@@ -226,6 +124,9 @@ class Bid(ConcurrentTransitionModel, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(default=timezone.now)
+    # When the names, email addresses and phone numbers of its contacts were removed, once
+    # the round's retention period ended (bids/retention.py).
+    personal_data_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["authority__name"]
@@ -409,6 +310,7 @@ class EventKind(models.TextChoices):
     INTERVIEW_SCHEDULED = "interview_scheduled", "Interview booked"
     INTERVIEW_RESCHEDULED = "interview_rescheduled", "Interview rearranged"
     INTERVIEW_CANCELLED = "interview_cancelled", "Interview cancelled"
+    PERSONAL_DATA_REMOVED = "personal_data_removed", "Contact details removed"
 
 
 class BidEvent(models.Model):
@@ -432,157 +334,3 @@ class BidEvent(models.Model):
 
 
 # Assessment ---------------------------------------------------------------------------
-
-
-class ConflictOfInterest(models.Model):
-    """An assessor may not assess bids from an authority they have a link with."""
-
-    assessor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="conflicts")
-    authority = models.ForeignKey("reference.LocalAuthority", on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField()
-    declared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    declared_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["authority__name"]
-        verbose_name_plural = "conflicts of interest"
-        constraints = [
-            models.UniqueConstraint(fields=["assessor", "authority"], name="one_conflict_per_pair")
-        ]
-
-    def __str__(self):
-        return f"{self.assessor} conflicted with {self.authority}"
-
-
-class Assignment(models.Model):
-    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="assignments")
-    assessor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="assignments")
-    assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    assigned_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["bid", "assessor"], name="one_assignment_per_pair")]
-
-    def __str__(self):
-        return f"{self.assessor} assesses bid {self.bid_id}"
-
-
-class Recommendation(models.TextChoices):
-    SHORTLIST = "shortlist", "Shortlist"
-    DO_NOT_SHORTLIST = "do_not_shortlist", "Do not shortlist"
-
-
-class Assessment(models.Model):
-    """One assessor's scores for one bid."""
-
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-
-    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="assessments")
-    assessor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="assessments")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
-    recommendation = models.CharField(max_length=20, choices=Recommendation.choices, blank=True)
-    summary = models.TextField(blank=True)
-    weighted_total = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        help_text="Percentage, set by bids/scoring.py when the scores are submitted.",
-    )
-    submitted_at = models.DateTimeField(null=True, blank=True)
-    set_aside = models.BooleanField(default=False)
-    set_aside_reason = models.TextField(blank=True)
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["bid", "assessor"], name="one_assessment_per_pair")]
-        indexes = [models.Index(fields=["bid", "state"], name="assessment_bid_state_idx")]
-
-    def __str__(self):
-        return f"{self.assessor}'s assessment of bid {self.bid_id}"
-
-
-class CriterionScore(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MaxValueValidator(Criterion.MAX_SCORE)]
-    )
-    comment = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["assessment", "criterion"], name="one_score_per_criterion"),
-            models.CheckConstraint(name="score_in_range", condition=Q(score__lte=4)),
-        ]
-
-    def __str__(self):
-        return f"{self.score} on criterion {self.criterion_id}"
-
-
-class Moderation(models.Model):
-    """The programme lead's moderated score, which overrides the assessors' mean."""
-
-    bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="moderation")
-    score = models.DecimalField(
-        max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
-    )
-    mean_at_moderation = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
-    reason = models.TextField()
-    moderated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    moderated_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(name="moderated_score_in_range", condition=Q(score__gte=0, score__lte=100))
-        ]
-
-    def __str__(self):
-        return f"Moderated score {self.score} for bid {self.bid_id}"
-
-
-class Interview(models.Model):
-    class State(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CANCELLED = "cancelled", "Cancelled"
-        HELD = "held", "Held"
-
-    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="interviews")
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    starts_at = models.DateTimeField()
-    duration_minutes = models.PositiveSmallIntegerField(default=60)
-    location = models.CharField(max_length=255, blank=True)
-    video_link = models.URLField(blank=True)
-    panel = models.ManyToManyField(USER, related_name="interview_panels")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
-    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE for updates.")
-    notes = models.TextField(blank=True)
-    score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(4)])
-    scheduled_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    scheduled_at = models.DateTimeField(default=timezone.now)
-    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    recorded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["starts_at"]
-
-    def __str__(self):
-        return f"Interview for bid {self.bid_id} at {self.starts_at:%Y-%m-%d %H:%M}"
-
-
-class Decision(models.Model):
-    class Outcome(models.TextChoices):
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-
-    bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="decision")
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    reasons = models.TextField(help_text="Internal record of why.")
-    feedback = models.TextField(help_text="Shared with the council.")
-    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    decided_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self):
-        return f"{self.get_outcome_display()}: bid {self.bid_id}"

@@ -1,0 +1,172 @@
+"""What officials record while assessing bids: conflicts of interest, assignments, scores,
+moderation, interviews and decisions."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .bid import Bid
+from .rounds import Criterion
+
+USER = settings.AUTH_USER_MODEL
+
+
+class ConflictOfInterest(models.Model):
+    """An assessor may not assess bids from an authority they have a link with."""
+
+    assessor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="conflicts")
+    authority = models.ForeignKey("reference.LocalAuthority", on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    declared_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    declared_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["authority__name"]
+        verbose_name_plural = "conflicts of interest"
+        constraints = [
+            models.UniqueConstraint(fields=["assessor", "authority"], name="one_conflict_per_pair")
+        ]
+
+    def __str__(self):
+        return f"{self.assessor} conflicted with {self.authority}"
+
+
+class Assignment(models.Model):
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="assignments")
+    assessor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="assignments")
+    assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bid", "assessor"], name="one_assignment_per_pair")]
+
+    def __str__(self):
+        return f"{self.assessor} assesses bid {self.bid_id}"
+
+
+class Recommendation(models.TextChoices):
+    SHORTLIST = "shortlist", "Shortlist"
+    DO_NOT_SHORTLIST = "do_not_shortlist", "Do not shortlist"
+
+
+class Assessment(models.Model):
+    """One assessor's scores for one bid."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="assessments")
+    assessor = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="assessments")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    recommendation = models.CharField(max_length=20, choices=Recommendation.choices, blank=True)
+    summary = models.TextField(blank=True)
+    weighted_total = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Percentage, set by bids/scoring.py when the scores are submitted.",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    set_aside = models.BooleanField(default=False)
+    set_aside_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bid", "assessor"], name="one_assessment_per_pair")]
+        indexes = [models.Index(fields=["bid", "state"], name="assessment_bid_state_idx")]
+
+    def __str__(self):
+        return f"{self.assessor}'s assessment of bid {self.bid_id}"
+
+
+class CriterionScore(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(Criterion.MAX_SCORE)]
+    )
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(name="score_in_range", condition=Q(score__lte=4)),
+        ]
+
+    def __str__(self):
+        return f"{self.score} on criterion {self.criterion_id}"
+
+
+class Moderation(models.Model):
+    """The programme lead's moderated score, which overrides the assessors' mean."""
+
+    bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="moderation")
+    score = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    mean_at_moderation = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    reason = models.TextField()
+    moderated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    moderated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(name="moderated_score_in_range", condition=Q(score__gte=0, score__lte=100))
+        ]
+
+    def __str__(self):
+        return f"Moderated score {self.score} for bid {self.bid_id}"
+
+
+class Interview(models.Model):
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+        HELD = "held", "Held"
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="interviews")
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=60)
+    location = models.CharField(max_length=255, blank=True)
+    video_link = models.URLField(blank=True)
+    panel = models.ManyToManyField(USER, related_name="interview_panels")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE for updates.")
+    notes = models.TextField(blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(4)])
+    scheduled_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"Interview for bid {self.bid_id} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    bid = models.OneToOneField(Bid, on_delete=models.CASCADE, related_name="decision")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    reasons = models.TextField(help_text="Internal record of why.")
+    feedback = models.TextField(help_text="Shared with the council.")
+    decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.get_outcome_display()}: bid {self.bid_id}"
