@@ -17,6 +17,8 @@ class AwardState(models.TextChoices):
 WITHDRAWABLE_AWARD_STATES = [AwardState.OFFERED, AwardState.ACCEPTED]
 # Awards that stand: they count against a round's budget and pilot places.
 COMMITTED_STATES = [AwardState.OFFERED, AwardState.ACCEPTED, AwardState.CONDITIONS_MET, AwardState.PAID]
+# Awards that no longer stand: shown as their own totals, never added into "awarded".
+NOT_STANDING_STATES = [AwardState.DECLINED, AwardState.WITHDRAWN]
 # Awards the council has accepted, whatever happened next.
 ACCEPTED_STATES = [AwardState.ACCEPTED, AwardState.CONDITIONS_MET, AwardState.PAID]
 

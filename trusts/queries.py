@@ -13,7 +13,7 @@ from accounts.models import Role
 from bids.models import Bid, BidState
 from reference.models import Region
 
-from .enums import ACCEPTED_STATES, COMMITTED_STATES, Audience, AwardState
+from .enums import ACCEPTED_STATES, COMMITTED_STATES, NOT_STANDING_STATES, Audience, AwardState
 from .models import AwardEvent, FundingAward
 
 AWARDS_PER_PAGE = 50
@@ -55,12 +55,38 @@ class Totals:
     total: Decimal = ZERO
 
 
+@dataclass
+class ListTotals:
+    """The totals under a list of awards: what is awarded (the awards that stand, the one
+    definition every page and export uses), and each state that does not stand on its own,
+    never added in."""
+
+    count: int  # every award listed, whatever its state
+    awarded: Totals
+    apart: list  # [(state label, Totals)] for declined and withdrawn awards, where there are any
+
+
 def award_totals(awards):
-    """Count and sums over a filtered list of awards (every page of it)."""
-    sums = awards.order_by().aggregate(
-        count=Count("pk"), base=Sum("base_amount"), supplement=Sum("supplement_amount"), total=Sum("total")
-    )
-    return Totals(sums["count"], sums["base"] or ZERO, sums["supplement"] or ZERO, sums["total"] or ZERO)
+    """Count and sums over a filtered list of awards (every page of it), in one query."""
+    groups = {"awarded": Q(state__in=COMMITTED_STATES)}
+    groups.update({state.value: Q(state=state) for state in NOT_STANDING_STATES})
+    sums = {}
+    for name, condition in groups.items():
+        sums[f"{name}_count"] = Count("pk", filter=condition)
+        for summed in ("base_amount", "supplement_amount", "total"):
+            sums[f"{name}_{summed}"] = Sum(summed, filter=condition)
+    found = awards.order_by().aggregate(count=Count("pk"), **sums)
+
+    def totals(name):
+        return Totals(
+            found[f"{name}_count"],
+            found[f"{name}_base_amount"] or ZERO,
+            found[f"{name}_supplement_amount"] or ZERO,
+            found[f"{name}_total"] or ZERO,
+        )
+
+    apart = [(state.label, totals(state.value)) for state in NOT_STANDING_STATES]
+    return ListTotals(found["count"], totals("awarded"), [(label, t) for label, t in apart if t.count])
 
 
 @dataclass

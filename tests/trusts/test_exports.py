@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -117,6 +118,27 @@ def test_neutralise_leaves_ordinary_values_alone():
 # XLSX ---------------------------------------------------------------------------------
 
 
+SUMIF = re.compile(r'SUMIF\(([A-Z])(\d+):[A-Z](\d+),"([^"]+)",([A-Z])\d+:[A-Z]\d+\)')
+
+
+def spreadsheet_value(sheet, row, column):
+    """A totals cell's value as a spreadsheet works it out: each SUMIF term of its formula
+    sums the amount column over the rows whose status cell holds the named state."""
+    formula = sheet.cell(row, column).value
+    assert formula.startswith("="), formula
+    total = Decimal("0")
+    terms = SUMIF.findall(formula)
+    assert (
+        "+".join(f'SUMIF({t[0]}{t[1]}:{t[0]}{t[2]},"{t[3]}",{t[4]}{t[1]}:{t[4]}{t[2]})' for t in terms)
+        == formula[1:]
+    )
+    for status, first, last, state, amount in terms:
+        for number in range(int(first), int(last) + 1):
+            if sheet[f"{status}{number}"].value == state:
+                total += Decimal(str(sheet[f"{amount}{number}"].value))
+    return total
+
+
 def test_xlsx_is_a_formatted_sheet_with_totals(spread):  # noqa: F811
     funding_round, made = spread
     sheet = load_workbook(io.BytesIO(build("xlsx", funding_round))).active
@@ -126,11 +148,19 @@ def test_xlsx_is_a_formatted_sheet_with_totals(spread):  # noqa: F811
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["B"].width == 40
     assert sheet["G2"].number_format == '"£"#,##0.00' and sheet["J2"].number_format == "d mmm yyyy"
-    assert sheet.max_row == 1 + len(SPREAD) + 1
-    totals = [cell.value for cell in sheet[sheet.max_row]]
-    assert totals[0] == f"Total: {len(SPREAD)} awards" and sheet.cell(sheet.max_row, 1).font.bold
-    assert Decimal(str(totals[8])) == sum(award.total for award in made)
-    assert Decimal(str(totals[6])) == Decimal("60000") * len(SPREAD)
+    assert sheet.max_row == 1 + len(SPREAD) + 3
+    awarded, declined, withdrawn = (sheet.max_row - 2, sheet.max_row - 1, sheet.max_row)
+    assert sheet.cell(awarded, 1).value == "Awarded (offered, accepted, conditions met, paid)"
+    assert sheet.cell(awarded, 1).font.bold
+    # The totals are formulas over the rows above, by status, so a correction in the sheet
+    # carries into them; worked out here as a spreadsheet would.
+    assert sheet.cell(awarded, 9).value.startswith('=SUMIF(F2:F8,"Offered",I2:I8)+')
+    standing = [award for award in made if award.state not in (AwardState.DECLINED, AwardState.WITHDRAWN)]
+    assert spreadsheet_value(sheet, awarded, 9) == sum(award.total for award in standing)
+    assert spreadsheet_value(sheet, awarded, 7) == Decimal("60000") * len(standing)
+    assert sheet.cell(declined, 1).value == "Declined, not counted as awarded"
+    assert spreadsheet_value(sheet, declined, 9) == Decimal("70000")
+    assert spreadsheet_value(sheet, withdrawn, 9) == Decimal("60000")
     assert isinstance(sheet["J2"].value, datetime)
 
 
@@ -271,8 +301,8 @@ def test_every_figure_in_every_export_is_the_pages_figure(spread, client_for, le
     listed = tables(
         client.get(reverse("trusts:awards"), {"funding_round": funding_round.slug}).content.decode()
     )["awards"]
-    page_rows = {row[0].split("CTP-")[0]: [pounds(cell) for cell in row[3:6]] for row in listed[1:-1]}
-    page_totals = [pounds(cell) for cell in listed[-1][1:4]]
+    page_rows = {row[0].split("CTP-")[0]: [pounds(cell) for cell in row[3:6]] for row in listed[1:-3]}
+    page_totals = [pounds(cell) for cell in listed[-3][1:4]]  # awarded: the awards that stand
     budget_page = client.get(
         reverse("trusts:budget", kwargs={"round_slug": funding_round.slug})
     ).content.decode()
@@ -281,11 +311,14 @@ def test_every_figure_in_every_export_is_the_pages_figure(spread, client_for, le
     # CSV: each award's amounts, and their sums, are the awards list's.
     rows = csv_rows(build("csv", funding_round))[1:]
     assert {row[1]: [Decimal(cell) for cell in row[6:9]] for row in rows} == page_rows
-    assert [sum(Decimal(row[index]) for row in rows) for index in (6, 7, 8)] == page_totals
+    standing = [row for row in rows if row[5] not in ("Declined", "Withdrawn")]
+    assert [sum(Decimal(row[index]) for row in standing) for index in (6, 7, 8)] == page_totals
+    # The budget page's "awarded" is the list's.
+    assert pounds(regions["Total"][1]) == page_totals[2]
 
-    # XLSX: the totals row is the awards list's totals row.
+    # XLSX: the awarded row is the awards list's awarded row.
     sheet = load_workbook(io.BytesIO(build("xlsx", funding_round))).active
-    assert [Decimal(str(sheet.cell(sheet.max_row, column).value)) for column in (7, 8, 9)] == page_totals
+    assert [spreadsheet_value(sheet, sheet.max_row - 2, column) for column in (7, 8, 9)] == page_totals
 
     # 360Giving: what it says was awarded and disbursed is the budget view's awarded and paid.
     package = grants(funding_round)
@@ -325,7 +358,7 @@ def test_export_awards_command_uses_the_same_builders(fmt, spread, tmp_path):  #
     expected = 5 if fmt.startswith("360giving") else len(SPREAD)
     assert f"{expected} awards written to {out}" in stdout.getvalue()
     if fmt == "xlsx":
-        assert load_workbook(out).active.max_row == 1 + len(SPREAD) + 1
+        assert load_workbook(out).active.max_row == 1 + len(SPREAD) + 3  # awarded, declined, withdrawn
     if fmt == "pdf":
         assert "Awards by region" in pdf_text(out.read_bytes())
 

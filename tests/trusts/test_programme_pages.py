@@ -50,11 +50,19 @@ def test_awards_list_shows_every_award_with_totals(spread, client_for, lead):
     funding_round, made = spread
     page = client_for(lead).get(reverse("trusts:awards")).content.decode()
     rows = tables(page)["awards"]
-    assert len(rows) == 1 + len(SPREAD) + 1  # header, awards, totals
-    total_row = rows[-1]
-    assert total_row[0] == f"Total of the {len(SPREAD)} awards listed"
-    assert pounds(total_row[3]) == sum(award.total for award in made)
-    assert pounds(total_row[1]) == Decimal("60000") * len(SPREAD)
+    assert len(rows) == 1 + len(SPREAD) + 3  # header, awards, awarded, declined, withdrawn
+    awarded, declined, withdrawn = rows[-3:]
+    # "Awarded" is the awards that stand; declined and withdrawn ones are their own totals.
+    standing = [award for award in made if award.state not in (AwardState.DECLINED, AwardState.WITHDRAWN)]
+    assert awarded[0] == "Awarded: the 5 awards that stand of those listed"
+    assert pounds(awarded[3]) == sum(award.total for award in standing) == Decimal("385000")
+    assert pounds(awarded[1]) == Decimal("60000") * len(standing)
+    assert declined[0] == "Declined, not counted as awarded: 1 award" and pounds(declined[3]) == Decimal(
+        "70000"
+    )
+    assert withdrawn[0] == "Withdrawn, not counted as awarded: 1 award" and pounds(withdrawn[3]) == Decimal(
+        "60000"
+    )
     assert "Bristol City Council" in page and "Paid" in page and "Withdrawn" in page
 
 
@@ -70,7 +78,7 @@ def test_awards_list_filters_by_round_and_state(spread, client_for, lead):
     assert [row[0].split("CTP-")[0] for row in rows[1:-1]] == ["Bristol City Council", "Kent County Council"]
     assert pounds(rows[-1][3]) == Decimal("100000") + Decimal("85000")
     everything = tables(client.get(reverse("trusts:awards")).content.decode())["awards"]
-    assert len(everything) == 1 + len(SPREAD) + 1 + 1
+    assert len(everything) == 1 + len(SPREAD) + 1 + 3  # awarded, declined and withdrawn totals
     nothing = client.get(reverse("trusts:awards"), {"state": "offered", "funding_round": other_round.slug})
     assert "No awards match your filters." in nothing.content.decode()
 
@@ -100,7 +108,7 @@ def test_awards_list_is_paginated_with_totals_over_every_page(client_for, lead, 
     second = client.get(reverse("trusts:awards"), {"page": 2}).content.decode()
     rows = tables(second)["awards"]
     assert len(rows) == 1 + 1 + 1
-    assert rows[-1][0] == "Total of the 3 awards listed on all pages"
+    assert rows[-1][0] == "Awarded: the 3 awards that stand of those listed on all pages"
     assert pounds(rows[-1][3]) == sum(award.total for award in made)
     assert AWARDS_PER_PAGE == 50
 

@@ -169,7 +169,7 @@ def test_large_export_is_built_in_the_background_and_listed(
     response = client_for(lead).get(download)
     assert response["Content-Disposition"] == f'attachment; filename="{export.filename}"'
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sheet.max_row == 1 + 3 + 1
+    assert sheet.max_row == 1 + 3 + 3  # header, awards, awarded, declined, withdrawn
 
 
 def test_status_endpoint_reports_progress_for_the_page_to_show(client_for, lead, admin_user, three_awards):

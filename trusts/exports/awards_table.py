@@ -4,13 +4,12 @@ Both formats write the same typed cells (`award_cells`), so the CSV and the spre
 always agree with each other and with the awards list.
 """
 
-from decimal import Decimal
-
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..enums import COMMITTED_STATES, NOT_STANDING_STATES
 from ..queries import awards_in
 from .cells import csv_chunks, london_date, neutralise, report, write_csv
 
@@ -52,6 +51,30 @@ def award_cells(award):
     ]
 
 
+STATUS_COLUMN = 5
+
+
+def total_rows():
+    """(label, state labels summed) for the rows under the sheet: what is awarded (the awards
+    that stand, as on the budget page), then each state that does not, on its own."""
+    standing = [state.label for state in COMMITTED_STATES]
+    rows = [(f"Awarded ({', '.join(standing).lower()})", standing)]
+    rows += [(f"{state.label}, not counted as awarded", [state.label]) for state in NOT_STANDING_STATES]
+    return rows
+
+
+def sum_formula(column, states, rows):
+    """A spreadsheet formula summing `column` over the award rows whose status is one of
+    `states`, so the totals follow any correction made in the sheet."""
+    if not rows:
+        return 0
+    letter, status = get_column_letter(column + 1), get_column_letter(STATUS_COLUMN + 1)
+    last = rows + 1
+    return "=" + "+".join(
+        f'SUMIF({status}2:{status}{last},"{state}",{letter}2:{letter}{last})' for state in states
+    )
+
+
 def awards_csv_chunks(funding_round=None, progress=None):
     awards = awards_in(funding_round).iterator(chunk_size=500)
     return csv_chunks([title for title, _ in AWARD_COLUMNS], map(award_cells, awards), progress)
@@ -75,8 +98,9 @@ def write_awards_xlsx(funding_round, out, progress=None):
     money_format = '"£"#,##0.00'
     date_format = "d mmm yyyy"
 
-    def cell(value, column=None, bold=False, top_rule=False):
-        item = WriteOnlyCell(sheet, value=neutralise(value))
+    def cell(value, column=None, bold=False, top_rule=False, formula=False):
+        # Text from the database is neutralised; only our own totals are formulas.
+        item = WriteOnlyCell(sheet, value=value if formula else neutralise(value))
         if column in MONEY_COLUMNS:
             item.number_format = money_format
         elif column in DATE_COLUMNS:
@@ -95,23 +119,20 @@ def write_awards_xlsx(funding_round, out, progress=None):
         item.alignment = Alignment(vertical="center", wrap_text=True)
         header.append(item)
     sheet.append(header)
-    totals = [Decimal("0")] * 3
     written = 0
     for award in awards_in(funding_round).iterator(chunk_size=500):
-        values = award_cells(award)
-        sheet.append([cell(value, column) for column, value in enumerate(values)])
-        for offset in range(3):
-            totals[offset] += values[6 + offset]
+        sheet.append([cell(value, column) for column, value in enumerate(award_cells(award))])
         written += 1
         report(progress, written)
-    total_row = [cell(f"Total: {written} award{'s' if written != 1 else ''}", bold=True, top_rule=True)]
-    total_row += [cell(None, top_rule=True) for _ in range(5)]
-    total_row += [
-        cell(amount, column, bold=True, top_rule=True)
-        for column, amount in zip((6, 7, 8), totals, strict=True)
-    ]
-    total_row += [cell(None, top_rule=True) for _ in range(3)]
-    sheet.append(total_row)
+    for label, states in total_rows():
+        row = [cell(label, bold=True, top_rule=True)]
+        row += [cell(None, top_rule=True) for _ in range(5)]
+        row += [
+            cell(sum_formula(column, states, written), column, bold=True, top_rule=True, formula=True)
+            for column in sorted(MONEY_COLUMNS)
+        ]
+        row += [cell(None, top_rule=True) for _ in range(3)]
+        sheet.append(row)
     workbook.save(out)
     report(progress, written, force=True)
     return written
