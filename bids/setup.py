@@ -35,6 +35,7 @@ ROUND_COPIED = [
     "max_supplement",
     "total_budget",
     "pilot_places",
+    "pilot_months",
     "min_assessors",
     "council_guidance",
     "assessor_guidance",

@@ -19,6 +19,7 @@ from core.money import plain_amount
 
 from .enums import Audience, AwardState, ExportFormat
 from .evidence import check_evidence
+from .exports import giving
 from .models import FundingAward
 
 MAX_REASON_WORDS = 300
@@ -278,6 +279,9 @@ REPORT_HINTS = {
 }
 
 
+GIVING_FORMATS = (ExportFormat.GIVING_JSON, ExportFormat.GIVING_CSV)
+
+
 class ReportForm(GovForm):
     format = forms.ChoiceField(
         label="What do you want to export?",
@@ -300,6 +304,22 @@ class ReportForm(GovForm):
             Field.radios("format", legend_size=Size.MEDIUM),
             Field.select("funding_round", label_size=Size.MEDIUM),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        fmt, funding_round = cleaned.get("format"), cleaned.get("funding_round")
+        if (
+            fmt in GIVING_FORMATS
+            and "funding_round" not in self.errors
+            and not giving.has_grants(funding_round)
+        ):
+            where = funding_round.name if funding_round is not None else "Any round"
+            self.add_error(
+                "funding_round",
+                f"{where} has no awards that stand (offered, accepted, conditions met or paid), so "
+                "there are no grants to publish to 360Giving. Choose another round, or export the awards",
+            )
+        return cleaned
 
 
 class AwardFilter(django_filters.FilterSet):

@@ -53,7 +53,9 @@ SECTIONS = {
         "All dates are London time. A round opens at the start of its opening day and closes at "
         "23:59:59 on its closing day.",
     ),
-    "funding": Section("Funding", ("base_award", "max_supplement", "total_budget", "pilot_places")),
+    "funding": Section(
+        "Funding", ("base_award", "max_supplement", "total_budget", "pilot_places", "pilot_months")
+    ),
     "assessment": Section("Assessment", ("min_assessors", "assessor_guidance")),
     "councils": Section("Guidance for councils", ("council_guidance",)),
 }
@@ -129,6 +131,19 @@ class RoundForm(GovForm):
             "max_value": "The number of pilots must be 1,000 or fewer",
         },
     )
+    pilot_months = forms.IntegerField(
+        label="How long each pilot runs, in months",
+        min_value=1,
+        max_value=120,
+        help_text="From the date each pilot is operational. For example, 36 for three years.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how long each pilot runs, in months",
+            "invalid": "Enter the pilot period as a whole number of months, like 36",
+            "min_value": "The pilot period must be at least 1 month",
+            "max_value": "The pilot period must be 120 months (10 years) or fewer",
+        },
+    )
     min_assessors = forms.IntegerField(
         label="Assessors for each bid",
         min_value=1,
@@ -185,7 +200,7 @@ class RoundForm(GovForm):
             if name in ("description", "assessor_guidance", "council_guidance"):
                 field = self.fields[name]
                 return Field.textarea(name, rows=field.widget.attrs.get("rows", 6), max_words=field.max_words)
-            if name in ("pilot_places", "min_assessors"):
+            if name in ("pilot_places", "pilot_months", "min_assessors"):
                 return Field.text(name, field_width=4)
             if name == "code":
                 return Field.text(name, field_width=10)
@@ -376,6 +391,7 @@ def initial_values(funding_round, copying=False):
         if funding_round.total_budget is not None
         else "",
         "pilot_places": funding_round.pilot_places,
+        "pilot_months": funding_round.pilot_months,
         "min_assessors": funding_round.min_assessors,
         "assessor_guidance": funding_round.assessor_guidance,
         "council_guidance": funding_round.council_guidance,

@@ -62,6 +62,11 @@ class FundingRound(models.Model):
     )
     total_budget = models.DecimalField(**MONEY, null=True, blank=True)
     pilot_places = models.PositiveIntegerField("number of pilots", null=True, blank=True)
+    pilot_months = models.PositiveSmallIntegerField(
+        "pilot period in months",
+        default=36,
+        help_text="How long each pilot runs from its operational date: the grants' planned dates.",
+    )
     min_assessors = models.PositiveSmallIntegerField("assessors for each bid", default=2)
     council_guidance = models.TextField("guidance for councils", blank=True)
     assessor_guidance = models.TextField("guidance for assessors", blank=True)

@@ -46,6 +46,7 @@ def details(**changes):
         "max_supplement": "40,000",
         "total_budget": "1,000,000",
         "pilot_places": "10",
+        "pilot_months": "36",
         "min_assessors": "2",
         "assessor_guidance": "Score what the bid says.",
         "council_guidance": "Tell us about your partners.",
@@ -141,6 +142,7 @@ def test_an_empty_form_says_what_is_missing_and_keeps_nothing(admin):
         "Enter the date pilots are operational by",
         "Enter the base award",
         "Enter the maximum supplement, or 0 for none",
+        "Enter how long each pilot runs, in months",
         "Enter how many assessors score each bid",
     ]
     assert not FundingRound.objects.filter(name="").exists()
@@ -213,11 +215,19 @@ def test_changing_a_section_saves_it_and_records_who_changed_what(admin, admin_u
     url = reverse("bids:round-section", args=[open_round.slug, "funding"])
     assert "Base award for each pilot" in page_text(admin.get(url))
     response = admin.post(
-        url, {"base_award": "65,000", "max_supplement": "35,000", "total_budget": "", "pilot_places": ""}
+        url,
+        {
+            "base_award": "65,000",
+            "max_supplement": "35,000",
+            "total_budget": "",
+            "pilot_places": "",
+            "pilot_months": "24",
+        },
     )
     assert response.status_code == 302
     open_round.refresh_from_db()
     assert open_round.base_award == Decimal("65000") and open_round.max_supplement == Decimal("35000")
+    assert open_round.pilot_months == 24
     page = page_text(admin.get(reverse("bids:set-up", args=[open_round.slug])))
     history = page.split('id="history"', 1)[1]
     assert admin_user.full_name in history

@@ -21,7 +21,7 @@ from trusts.enums import AwardState
 from trusts.exports.awards_table import AWARD_COLUMNS, awards_csv_chunks
 from trusts.exports.cells import iso, neutralise
 from trusts.exports.formats import build_bytes
-from trusts.exports.giving import GIVING_COLUMNS
+from trusts.exports.giving import GIVING_COLUMNS, months_after
 from trusts.models import FundingAward
 
 from .conftest import award_in_state, pounds, tables
@@ -192,7 +192,10 @@ def test_360giving_package_has_the_standards_required_fields(spread):  # noqa: F
 def test_360giving_field_values(spread):  # noqa: F811
     funding_round, made = spread
     kent_award = next(award for award in made if award.bid.authority.code == "KEN")
-    kent = next(grant for grant in grants(funding_round) if grant["id"] == f"360G-DoH-{kent_award.pk}")
+    # The identifier is built from the bid's reference, so it is the same in any database.
+    kent = next(
+        grant for grant in grants(funding_round) if grant["id"] == f"360G-DoH-{kent_award.bid.reference}"
+    )
     assert kent["title"] == "Kent children's trust pilot"
     assert "Kent County Council" in kent["description"] and funding_round.name in kent["description"]
     assert kent["currency"] == "GBP"
@@ -205,6 +208,14 @@ def test_360giving_field_values(spread):  # noqa: F811
         {"name": "Kent", "countryCode": "GB", "geoCode": "E10000016", "geoCodeType": "CTY"}
     ]
     assert kent["grantProgramme"] == [{"code": funding_round.code, "title": funding_round.name}]
+    start = funding_round.operational_on
+    assert kent["plannedDates"] == [
+        {
+            "startDate": start.isoformat(),
+            "endDate": months_after(start, 36).isoformat(),
+            "duration": 36,
+        }
+    ]
     types = {
         grant["recipientOrganization"][0]["id"]: grant["beneficiaryLocation"][0]["geoCodeType"]
         for grant in grants(funding_round)

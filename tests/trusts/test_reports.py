@@ -117,7 +117,7 @@ def test_small_csv_is_streamed_row_by_row_as_an_attachment(client_for, admin_use
     ("fmt", "content_type", "starts"),
     [
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
-        ("360giving", "application/json", b'{\n  "grants"'),
+        ("360giving", "application/json", b'{\n  "version": "1.4"'),
         ("360giving-csv", "text/csv; charset=utf-8", b"\xef\xbb\xbfIdentifier,"),
         ("pdf", "application/pdf", b"%PDF"),
     ],

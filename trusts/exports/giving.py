@@ -4,9 +4,12 @@ Only awards that stand (offered, accepted, condition met or paid) are grants. Th
 holds the funder's and each council's 360Giving identifiers and the standard's field names.
 """
 
+import calendar
 import json
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from core.money import money
@@ -18,6 +21,12 @@ from .cells import csv_chunks, iso, json_number, report, write_csv
 # 360Giving geoCodeType for each kind of ONS GSS code (the codelist's values).
 GEO_CODE_TYPES = {"E06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB", "E10": "CTY"}
 
+# The standard's version, and the licence public-sector data is published under.
+STANDARD_VERSION = "1.4"
+LICENCE = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+# The column titles are the standard's own (360-giving-schema.json's "title"s), which is how
+# GrantNav and the Data Quality Tool find each field in a spreadsheet.
 GIVING_COLUMNS = [
     "Identifier",
     "Title",
@@ -26,6 +35,9 @@ GIVING_COLUMNS = [
     "Amount Awarded",
     "Amount Disbursed",
     "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Planned Dates:Duration (months)",
     "Recipient Org:Identifier",
     "Recipient Org:Name",
     "Funding Org:Identifier",
@@ -36,8 +48,8 @@ GIVING_COLUMNS = [
     "Beneficiary Location:Geographic Code Type",
     "Grant Programme:Code",
     "Grant Programme:Title",
-    "From an open call?",
-    "Last modified",
+    "From An Open Call?",
+    "Last Modified",
 ]
 
 
@@ -50,6 +62,21 @@ def recipient_org_id(authority):
     360G-DoH-LA-<our authority code>.
     """
     return authority.org_id or f"{GRANT_PREFIX}-LA-{authority.code}"
+
+
+def months_after(start, months):
+    """The day before the same day `months` later: a pilot of 36 months from 31 December
+    2003 runs to 30 December 2006 (the day clamped in shorter months)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    day = min(start.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day) - timedelta(days=1)
+
+
+def grant_id(award):
+    """Stable across databases: the publisher's prefix and the bid's reference, which holds
+    the round's code and the council's (360G-DoH-CTP-2003-KEN)."""
+    return f"{GRANT_PREFIX}-{award.bid.reference}"
 
 
 def grant(award):
@@ -66,13 +93,20 @@ def grant(award):
             f" Includes a supplement of {money(award.supplement_amount)} for a large or complex trust."
         )
     record = {
-        "id": f"{GRANT_PREFIX}-{award.pk}",
+        "id": grant_id(award),
         "title": f"{authority.short_name} children's trust pilot",
         "description": description,
         "currency": "GBP",
         "amountAwarded": json_number(award.total),
         "amountDisbursed": json_number(award.total if award.state == AwardState.PAID else 0),
         "awardDate": iso(award.offered_at),
+        "plannedDates": [
+            {
+                "startDate": funding_round.operational_on.isoformat(),
+                "endDate": months_after(funding_round.operational_on, funding_round.pilot_months).isoformat(),
+                "duration": funding_round.pilot_months,
+            }
+        ],
         "recipientOrganization": [{"id": recipient_org_id(authority), "name": authority.name}],
         "fundingOrganization": [{"id": FUNDER_ORG_ID, "name": FUNDER_NAME}],
         "grantProgramme": [{"code": funding_round.code, "title": funding_round.name}],
@@ -93,6 +127,7 @@ def grant(award):
 
 def giving_cells(record):
     location = (record.get("beneficiaryLocation") or [{}])[0]
+    planned = record["plannedDates"][0]
     return [
         record["id"],
         record["title"],
@@ -101,6 +136,9 @@ def giving_cells(record):
         Decimal(str(record["amountAwarded"])),
         Decimal(str(record["amountDisbursed"])),
         record["awardDate"],
+        planned["startDate"],
+        planned["endDate"],
+        planned["duration"],
         record["recipientOrganization"][0]["id"],
         record["recipientOrganization"][0]["name"],
         record["fundingOrganization"][0]["id"],
@@ -121,9 +159,28 @@ def grants_in(funding_round):
     return map(grant, awards)
 
 
+def package_metadata(funding_round):
+    """What the package says of itself: the standard's version, who publishes it, under
+    which licence, and when it was issued."""
+    scope = funding_round.name if funding_round is not None else "all rounds"
+    return {
+        "version": STANDARD_VERSION,
+        "title": f"{FUNDER_NAME}: children's trust pilot grants, {scope}",
+        "issued": timezone.localdate().isoformat(),
+        "publisher": {"identifier": FUNDER_ORG_ID, "name": FUNDER_NAME, "website": settings.SITE_URL},
+        "license": LICENCE,
+    }
+
+
+def has_grants(funding_round):
+    """Whether there is anything to publish: the standard rejects a package of no grants."""
+    return awards_in(funding_round, states=COMMITTED_STATES).exists()
+
+
 def write_giving_json(funding_round, out, progress=None):
-    """A 360Giving package, {"grants": [...]}, written one grant at a time."""
-    out.write(b'{\n  "grants": [')
+    """A 360Giving package, {metadata..., "grants": [...]}, written one grant at a time."""
+    metadata = json.dumps(package_metadata(funding_round), ensure_ascii=False, indent=2)
+    out.write(metadata[:-2].encode("utf-8") + b',\n  "grants": [')
     written = 0
     for record in grants_in(funding_round):
         out.write((",\n    " if written else "\n    ").encode())
