@@ -5,6 +5,7 @@ import io
 from django.conf import settings
 from django.urls import reverse
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
@@ -13,7 +14,7 @@ from reportlab.platypus.flowables import KeepTogether
 from core.london import long_date
 from core.money import money
 
-from .enums import CONSULTATION_CONDITION, FUNDER_NAME
+from .enums import CONSULTATION_CONDITION, FUNDER_NAME, AwardState
 from .pdf import a4_document, escape
 
 BLACK = colors.HexColor("#0b0c0c")
@@ -35,6 +36,10 @@ def styles():
                                 leading=12, textColor=GREY),
         "cell": ParagraphStyle("cell", parent=sheet["BodyText"], fontName="Helvetica", fontSize=10.5,
                                leading=13, textColor=BLACK),
+        "amount": ParagraphStyle("amount", parent=sheet["BodyText"], fontName="Helvetica", fontSize=10.5,
+                                 leading=13, textColor=BLACK, alignment=TA_RIGHT),
+        "address": ParagraphStyle("address", parent=sheet["BodyText"], fontName="Helvetica", fontSize=9.5,
+                                  leading=12, textColor=BLACK, alignment=TA_RIGHT),
     }  # fmt: skip
 
 
@@ -42,8 +47,38 @@ def letter_filename(award):
     return f"award-letter-{award.bid.reference}.pdf"
 
 
+# The Department's letterhead (the address the demo's interviews are held at).
+LETTERHEAD = ["Wellington House", "133-155 Waterloo Road", "London SE1 8UG"]
+
+
+def what_happens_next(award, link):
+    """The letter's closing paragraph, for where the award now stands: a letter downloaded
+    after the council accepted, or after payment, does not still ask it to accept."""
+    state = award.state
+    if state == AwardState.OFFERED:
+        return f"Please accept or decline this offer by signing in to the service: {link}"
+    if state == AwardState.ACCEPTED:
+        return (
+            f"You accepted this offer on {long_date(award.accepted_at)}. Record each consultation "
+            f"activity in the service, where you can also see what happens next: {link}"
+        )
+    if state == AwardState.CONDITIONS_MET:
+        return (
+            f"The consultation condition was met on {long_date(award.conditions_met_at)}; the award "
+            f"will now be paid. You can follow it in the service: {link}"
+        )
+    if state == AwardState.PAID:
+        paid = long_date(award.paid_on) if award.paid_on else long_date(award.paid_at)
+        return f"The award was paid on {paid}. Its record stays in the service: {link}"
+    if state == AwardState.DECLINED:
+        return f"{award.bid.authority.name} declined this offer on {long_date(award.responded_at)}."
+    return f"This offer was withdrawn on {long_date(award.withdrawn_at)}."
+
+
 def award_letter(award):
-    """The offer letter as PDF bytes: authority, reference, amounts, conditions and dates."""
+    """The offer letter as PDF bytes: the Department's letterhead, the date, the council,
+    the amounts (no supplement line when there is none), the conditions and what happens
+    next for the award as it now stands. A plain award fits on one page."""
     bid = award.bid
     funding_round = bid.funding_round
     authority = bid.authority
@@ -54,19 +89,31 @@ def award_letter(award):
         buffer,
         title=f"Award letter {bid.reference}",
         subject=f"Offer of funding to {authority.name}",
-        margin=20,
+        margin=18,
     )
+    letterhead = Table(
+        [
+            [
+                Paragraph(f"<b>{FUNDER_NAME}</b>", s["heading"]),
+                Paragraph("<br/>".join(LETTERHEAD), s["address"]),
+            ]
+        ],
+        colWidths=[87 * mm, 87 * mm],
+    )
+    letterhead.setStyle(
+        TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, 0), 2, BLACK)])
+    )
+    addressee = bid.lead_name or "The Director of Children's Services"
     story = [
-        Paragraph(f"{FUNDER_NAME}", s["small"]),
-        Paragraph(escape(funding_round.name), s["small"]),
-        Spacer(0, 6 * mm),
-        Paragraph(f"Reference: {escape(bid.reference)}", s["body"]),
-        Paragraph(f"Date of offer: {long_date(award.offered_at)}", s["body"]),
-        Spacer(0, 2 * mm),
-        Paragraph(escape(bid.lead_name or "The Director of Children's Services"), s["body"]),
-        Paragraph(escape(authority.name), s["body"]),
+        letterhead,
         Spacer(0, 4 * mm),
+        Paragraph(escape(addressee), s["body"]),
+        Paragraph(escape(authority.name), s["body"]),
+        Spacer(0, 2 * mm),
+        Paragraph(f"Date of offer: {long_date(award.offered_at)}", s["body"]),
+        Paragraph(f"Reference: {escape(bid.reference)}", s["body"]),
         Paragraph(f"Offer of funding: {escape(authority.short_name)} children's trust pilot", s["title"]),
+        Paragraph(f"Dear {escape(addressee)},", s["body"]),
         Paragraph(
             f"I am pleased to tell you that the {FUNDER_NAME} has approved {escape(authority.name)}'s "
             f"bid to run a pilot children's trust in {escape(funding_round.name)}, and offers the "
@@ -75,29 +122,30 @@ def award_letter(award):
         ),
         Paragraph("The award", s["heading"]),
     ]
-    amounts = [
-        [Paragraph("Base award", s["cell"]), Paragraph(money(award.base_amount), s["cell"])],
-        [
-            Paragraph(
-                "Supplement for a large or complex trust"
-                + (f"<br/><font color='#505a5f'>{escape(award.supplement_justification)}</font>"
-                   if award.supplement_amount else ""),
-                s["cell"],
-            ),
-            Paragraph(money(award.supplement_amount), s["cell"]),
-        ],
-        [Paragraph("<b>Total award</b>", s["cell"]), Paragraph(f"<b>{money(award.total)}</b>", s["cell"])],
-    ]  # fmt: skip
-    table = Table(amounts, colWidths=[120 * mm, 45 * mm])
+    amounts = [[Paragraph("Base award", s["cell"]), Paragraph(money(award.base_amount), s["amount"])]]
+    if award.supplement_amount:
+        amounts.append(
+            [
+                Paragraph(
+                    "Supplement for a large or complex trust"
+                    f"<br/><font color='#505a5f'>{escape(award.supplement_justification)}</font>",
+                    s["cell"],
+                ),
+                Paragraph(money(award.supplement_amount), s["amount"]),
+            ]
+        )
+    amounts.append(
+        [Paragraph("<b>Total award</b>", s["cell"]), Paragraph(f"<b>{money(award.total)}</b>", s["amount"])]
+    )
+    table = Table(amounts, colWidths=[129 * mm, 45 * mm])
     table.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
                 ("LINEABOVE", (0, -1), (-1, -1), 1.2, BLACK),
-                ("TOPPADDING", (0, 0), (-1, -1), 5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 4),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]
         )
     )
@@ -118,21 +166,15 @@ def award_letter(award):
             bulletFontSize=10.5,
         )
     )
+    link = f"{settings.SITE_URL}{reverse('trusts:award', kwargs={'pk': award.pk})}"
     story += [
-        Paragraph("Key dates", s["heading"]),
-        Paragraph(f"Offer made: {long_date(award.offered_at)}", s["body"]),
-        Paragraph(f"Pilot trust operational by: {long_date(funding_round.operational_on)}", s["body"]),
-        Paragraph("What you need to do", s["heading"]),
-        Paragraph(
-            "Sign in to the Children's trust pilot bids service to accept or decline this offer: "
-            f"{escape(settings.SITE_URL)}{reverse('trusts:award', kwargs={'pk': award.pk})}",
-            s["body"],
-        ),
+        Paragraph("What happens next", s["heading"]),
+        Paragraph(escape(what_happens_next(award, link)), s["body"]),
     ]
     signature = [
-        Spacer(0, 8 * mm),
+        Spacer(0, 4 * mm),
         Paragraph("Yours sincerely,", s["body"]),
-        Spacer(0, 6 * mm),
+        Spacer(0, 4 * mm),
         Paragraph(f"<b>{escape(lead.full_name)}</b>", s["body"]),
         Paragraph(escape(lead.job_title or "Programme lead, children's trusts"), s["body"]),
         Paragraph(FUNDER_NAME, s["body"]),
