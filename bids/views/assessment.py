@@ -31,6 +31,8 @@ from ..queries import bids_for, timeline_for
 from .access import bid_url, bid_view
 from .answers import answer_groups, prefetch_answers
 
+CONFLICTS_PER_PAGE = 50
+
 ASSESSOR_PAGE_SIZE = 50
 
 
@@ -178,13 +180,15 @@ def conflicts_page(request):
     )
     if not user.has_perm("bids.record_conflict"):
         declared = declared.filter(assessor=user)
+    page = Paginator(declared, CONFLICTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "bids/assessment/conflicts.html",
         {
             "page_title": "Conflicts of interest",
             "form": form,
-            "conflicts": declared,
+            "conflicts": page,
+            "pages": pagination(page, request.GET, fragment="declared"),
             "is_lead": user.has_perm("bids.record_conflict"),
         },
     )

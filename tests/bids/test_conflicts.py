@@ -9,6 +9,7 @@ from bids import assignment, bookings, conflicts, workflow
 from bids.filters import ranking_queryset
 from bids.models import Assessment, Assignment, Bid, ConflictOfInterest, EventKind
 from bids.scoring import effective_score
+from bids.views import assessment as assessment_views
 from tests import factories
 from tests.queries import queries_for
 
@@ -194,10 +195,11 @@ def test_conflicts_page_query_count_is_flat(client_for, lead):
     codes = ["BST", "BIR", "CMD", "DUR", "ESX", "GAT", "HRW", "HRT", "LIV", "NFK"]
     factories.conflict(factories.user(Role.ASSESSOR), codes[0])
     client = client_for(lead)
-    assert queries_for(client, reverse("bids:conflicts")) == 5
+    # (one of them counts the declarations for the pagination)
+    assert queries_for(client, reverse("bids:conflicts")) == 6
     for code in codes[1:]:
         factories.conflict(factories.user(Role.ASSESSOR), code)
-    assert queries_for(client, reverse("bids:conflicts")) == 5
+    assert queries_for(client, reverse("bids:conflicts")) == 6
 
 
 def test_a_declaration_shows_in_the_assessors_history_with_who_recorded_it(
@@ -214,3 +216,14 @@ def test_a_declaration_shows_in_the_assessors_history_with_who_recorded_it(
     assert leeds < kent  # newest first
     assert "My sister chairs its board." in text[leeds:kent] and lead.full_name in text[leeds:kent]
     assert "I worked for Kent until 2001." in text[kent:] and assessor.full_name in text[kent:]
+
+
+def test_the_conflicts_list_is_paginated(client_for, lead, monkeypatch):
+    monkeypatch.setattr(assessment_views, "CONFLICTS_PER_PAGE", 2)
+    for code in ["BST", "BIR", "CMD"]:
+        factories.conflict(factories.user(Role.ASSESSOR), code)
+    client = client_for(lead)
+    first = client.get(reverse("bids:conflicts")).content.decode()
+    assert "Declared conflicts (3)" in first and 'href="?page=2#declared"' in first
+    second = client.get(reverse("bids:conflicts"), {"page": 2}).content.decode()
+    assert second.count('<tr class="govuk-table__row">') == 1 + 1  # header and one declaration
