@@ -27,6 +27,7 @@ def approve(
     feedback,
     expected_state=None,
     now=None,
+    ggis_reference="",
 ):
     """Approve with an award of base + supplement. Returns the FundingAward."""
     now = now or timezone.now()
@@ -37,7 +38,13 @@ def approve(
         decisions.record_decision(change.record, Decision.Outcome.APPROVED, reasons, feedback, lead, now)
         try:
             award = awards.offer(
-                change.record, base_amount, supplement_amount or Decimal("0"), justification, lead, now=now
+                change.record,
+                base_amount,
+                supplement_amount or Decimal("0"),
+                justification,
+                lead,
+                now=now,
+                ggis_reference=ggis_reference,
             )
         except awards.AwardError as error:
             raise workflow.WorkflowError(*error.problems) from error

@@ -60,7 +60,7 @@ def award_problems(funding_round, base_amount, supplement_amount, justification)
     return problems
 
 
-def offer(bid, base_amount, supplement_amount, justification, actor, now=None):
+def offer(bid, base_amount, supplement_amount, justification, actor, now=None, ggis_reference=""):
     """Offer an award to an approved bid. Call inside the approval's transaction.
 
     Locks the round so that two approvals at once cannot both take its last pilot place
@@ -90,6 +90,7 @@ def offer(bid, base_amount, supplement_amount, justification, actor, now=None):
             base_amount=base_amount,
             supplement_amount=supplement_amount,
             supplement_justification=(justification or "").strip(),
+            ggis_reference=ggis_reference or "",
             offered_at=now,
             offered_by=actor,
         )

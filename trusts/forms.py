@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bids.forms.decisions import RejectForm
+from bids.forms.setup import ggis_reference
 from bids.models import FundingRound
 from core.forms.base import GovForm, ReasonForm, StateForm, WordLimit, helper, words_at_most
 from core.forms.fields import DATE_PARTS, DateField, MoneyField
@@ -136,6 +137,14 @@ class ApproveForm(RejectForm):
         validators=[words_at_most(300, "The justification")],
     )
 
+    ggis_reference = forms.CharField(
+        label="GGIS grant reference (optional)",
+        max_length=40,
+        required=False,
+        help_text="The award's reference in the Government Grants Information System, like G2-GRA-2026-11-0001.",
+        error_messages={"max_length": "The GGIS reference must be 40 characters or fewer"},
+    )
+
     def __init__(self, *args, bid, **kwargs):
         funding_round = bid.funding_round
         kwargs.setdefault(
@@ -164,11 +173,15 @@ class ApproveForm(RejectForm):
                 money("base_amount"),
                 money("supplement_amount"),
                 Field.textarea("supplement_justification", rows=4, max_words=300),
+                Field.text("ggis_reference", field_width=20),
                 legend="The award",
                 legend_size=Size.MEDIUM,
             ),
             *fields[1:],
         ]
+
+    def clean_ggis_reference(self):
+        return ggis_reference(self.cleaned_data["ggis_reference"])
 
     def clean(self):
         cleaned = super().clean()

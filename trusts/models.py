@@ -26,6 +26,12 @@ class FundingAward(ConcurrentTransitionModel, models.Model):
     base_amount = models.DecimalField(**MONEY)
     supplement_amount = models.DecimalField(**MONEY, default=0)
     supplement_justification = models.TextField(blank=True)
+    ggis_reference = models.CharField(
+        "GGIS grant reference",
+        max_length=40,
+        blank=True,
+        help_text="The award's reference in the Government Grants Information System.",
+    )
     total = models.GeneratedField(
         expression=F("base_amount") + F("supplement_amount"),
         output_field=models.DecimalField(**MONEY),

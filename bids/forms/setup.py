@@ -64,6 +64,16 @@ DATES = SECTIONS["dates"].fields
 DATE_FIELDS = {"opens_on": "opens_at", "closes_on": "closes_at"}
 
 
+def ggis_reference(typed):
+    """A GGIS reference as GGIS shows it (spaces dropped, capitals), or a clear error."""
+    reference = "".join(typed.split()).upper()
+    if reference and not GGIS.match(reference):
+        raise forms.ValidationError(
+            "Enter the GGIS reference as GGIS shows it, in letters, numbers and hyphens, like G2-SCH-2026-11-0412"
+        )
+    return reference
+
+
 def round_date(label, subject, hint=""):
     return DateField(
         subject=subject, example="31 3 2004", label=label, help_text=hint or "For example, 31 3 2004"
@@ -239,12 +249,7 @@ class RoundForm(GovForm):
         return code
 
     def clean_ggis_reference(self):
-        reference = "".join(self.cleaned_data["ggis_reference"].split()).upper()
-        if reference and not GGIS.match(reference):
-            raise forms.ValidationError(
-                "Enter the GGIS reference as GGIS shows it, in letters, numbers and hyphens, like G2-SCH-2026-11-0412"
-            )
-        return reference
+        return ggis_reference(self.cleaned_data["ggis_reference"])
 
     def clean_base_award(self):
         amount = self.cleaned_data["base_award"]

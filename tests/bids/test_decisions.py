@@ -1,6 +1,8 @@
 """The lead's decision: approving with an award (within the round's limits, or refused with
 everything typed kept), rejecting, and what the council may and may not see."""
 
+import csv
+import io
 import re
 from decimal import Decimal
 
@@ -10,6 +12,7 @@ from django.urls import reverse
 from bids import interviews, moderation, workflow
 from bids.models import Bid, BidState, Decision
 from tests import factories
+from trusts.exports.awards_table import awards_csv_chunks
 from trusts.models import FundingAward
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +177,21 @@ def test_the_council_never_sees_scores_assessors_or_internal_notes(
         "Comment on",
     ]:
         assert secret not in page, secret
+
+
+def test_the_award_carries_its_ggis_grant_reference_to_its_page_and_the_exports(
+    client_for, interviewed, lead
+):
+    client = client_for(lead)
+    refused = client.post(url("trusts:approve", interviewed), approval(ggis_reference="G2/GRA 2026?"))
+    page = refused.content.decode()
+    assert "Enter the GGIS reference as GGIS shows it" in page and 'value="G2/GRA 2026?"' in page
+    assert not FundingAward.objects.filter(bid=interviewed).exists()
+
+    client.post(url("trusts:approve", interviewed), approval(ggis_reference=" g2-gra-2026-11-0001 "))
+    award = FundingAward.objects.get(bid=interviewed)
+    assert award.ggis_reference == "G2-GRA-2026-11-0001"
+    assert "G2-GRA-2026-11-0001" in client.get(reverse("trusts:award", args=[award.pk])).content.decode()
+    text = "".join(awards_csv_chunks(interviewed.funding_round)).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][-1] == "GGIS grant reference" and rows[1][-1] == "G2-GRA-2026-11-0001"

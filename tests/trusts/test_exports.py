@@ -62,6 +62,7 @@ def test_awards_csv_has_one_row_per_award(spread):  # noqa: F811
         "Offered on",
         "Accepted on",
         "Paid on",
+        "GGIS grant reference",
     ]
     assert len(rows) == 1 + len(SPREAD)
     kent = next(row for row in rows if row[1] == "Kent County Council")
@@ -79,6 +80,7 @@ def test_awards_csv_has_one_row_per_award(spread):  # noqa: F811
         iso(award.offered_at),
         iso(award.responded_at),
         award.paid_on.isoformat(),
+        "",  # no GGIS grant reference given
     ]
     declined = next(row for row in rows if row[1] == "Leeds City Council")
     assert declined[5] == "Declined" and declined[10] == ""

@@ -26,6 +26,7 @@ AWARD_COLUMNS = [
     ("Offered on", 13),
     ("Accepted on", 13),
     ("Paid on", 13),
+    ("GGIS grant reference", 24),
 ]
 MONEY_COLUMNS = {6, 7, 8}
 DATE_COLUMNS = {9, 10, 11}
@@ -48,6 +49,7 @@ def award_cells(award):
         london_date(award.offered_at),
         london_date(award.accepted_at),
         award.paid_on,
+        award.ggis_reference,
     ]
 
 

@@ -31,6 +31,7 @@ class Approve(Decide):
             reasons=data["reasons"],
             feedback=data["feedback"],
             expected_state=form.seen_state,
+            ggis_reference=data.get("ggis_reference", ""),
         )
 
     def success_message(self, award):
