@@ -2,15 +2,16 @@
 
 The URLs come from Django's resolver, walked through every include, so a new view cannot
 escape: a URL name with no row in tests/authorisation_expectations.py fails here, naming
-it, and so does a row whose URL has gone. Each test builds the part of the world its URL
-needs (Kent's bid at the right stage, its award, an export...), then asks as each actor;
-every request runs in a savepoint that is rolled back, so a POST that works (removing a
-partner, signing out) changes nothing the next actor sees. A POST has an empty body (the
-test client does not check CSRF) unless the row gives a minimal one. All mismatches are
-collected and shown as one table.
+it, and so does a row whose URL has gone. The actors and their sessions are made once for
+the module (tests/conftest.py, module_rows); each test builds the part of the world its
+URL needs (Kent's bid at the right stage, its award, an export...), then asks as each
+actor; every request runs in a savepoint that is rolled back, so a POST that works
+(removing a partner, signing out) changes nothing the next actor, or the next test, sees.
+A POST has an empty body (the test client does not check CSRF) unless the row gives a
+minimal one. All mismatches are collected and shown as one table.
 """
 
-from functools import cached_property
+from http.cookies import SimpleCookie
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -23,7 +24,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Role
+from accounts.models import Role, User
 from bids import documents, interviews, workflow
 from bids.models import ConflictOfInterest, Interview
 from trusts import awards
@@ -41,6 +42,7 @@ from .authorisation_expectations import (
     ROWS,
     SIGN_IN,
 )
+from .conftest import second_factor_given
 
 EXPECTATIONS = "tests/authorisation_expectations.py"
 
@@ -75,6 +77,34 @@ CASES = sorted((set(SERVED) - IN_ADMIN) | set(ROWS)) + ([ADMIN_GROUP] if IN_ADMI
 # The world -------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def actors(module_rows):
+    """({actor: user pk}, {actor: session cookies}): every actor of the table, signed in
+    completely (second factor given, as tests/conftest.py's force_login does), made once for
+    the module. Every request runs in a savepoint that is rolled back, so no test's requests
+    (signing out, a session touched) reach the next test's."""
+    with module_rows():
+        lead = factories.lead_user()
+        people = {
+            "other": factories.user(Role.COUNCIL, "LDS", is_bid_lead=True),
+            "own": factories.user(Role.COUNCIL, "KEN", is_bid_lead=True),
+            "unassigned": factories.user(Role.ASSESSOR, region="north_west"),
+            "conflicted": factories.user(Role.ASSESSOR, region="south_west"),
+            "assigned": factories.user(Role.ASSESSOR, region="london"),
+            "lead": lead,
+            "admin": factories.user(Role.ADMIN),
+            # Not an actor of the table: the one who may use the Django admin.
+            "superuser": factories.user(Role.ADMIN, is_superuser=True, is_staff=True),
+        }
+        sessions = {"anonymous": None}
+        for actor, person in people.items():
+            client = Client()
+            client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+            second_factor_given(client)
+            sessions[actor] = {key: morsel.value for key, morsel in client.cookies.items()}
+    return {actor: person.pk for actor, person in people.items()}, sessions
+
+
 class World:
     """The actors, and scenes built on demand: Kent's objects at the stage a URL needs.
 
@@ -84,21 +114,16 @@ class World:
 
     Both council officers lead their council's bid, so the colleague pages are asked of a
     bid lead of the right authority and of the wrong one.
+
+    The actors come from the module's `actors`, read afresh for each test.
     """
 
-    def __init__(self):
-        self.lead = factories.lead_user()
-        self.people = {
-            "other": factories.user(Role.COUNCIL, "LDS", is_bid_lead=True),
-            "own": factories.user(Role.COUNCIL, "KEN", is_bid_lead=True),
-            "unassigned": factories.user(Role.ASSESSOR, region="north_west"),
-            "conflicted": factories.user(Role.ASSESSOR, region="south_west"),
-            "assigned": factories.user(Role.ASSESSOR, region="london"),
-            "lead": self.lead,
-            "admin": factories.user(Role.ADMIN),
-            # Not an actor of the table: the one who may use the Django admin.
-            "superuser": factories.user(Role.ADMIN, is_superuser=True, is_staff=True),
-        }
+    def __init__(self, actors):
+        pks, self.sessions = actors
+        self.client = Client()
+        found = User.objects.in_bulk(pks.values())
+        self.people = {actor: found[pk] for actor, pk in pks.items()}
+        self.lead = self.people["lead"]
         self.council = self.people["own"]
         self.assessors = [self.people["assigned"], self.people["conflicted"]]
 
@@ -283,21 +308,12 @@ class World:
 
     # Asking --------------------------------------------------------------------------------
 
-    @cached_property
-    def sessions(self):
-        """Each actor's session cookie, so every request starts from a fresh client."""
-        cookies = {"anonymous": None}
-        for actor, person in self.people.items():
-            client = Client()
-            client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
-            cookies[actor] = {key: morsel.value for key, morsel in client.cookies.items()}
-        return cookies
-
     def answer(self, actor, method, url, body=None):
-        """What the URL answers, in the table's terms; a crash is a 500 with its reason."""
-        client = Client()
-        for key, value in (self.sessions[actor] or {}).items():
-            client.cookies[key] = value
+        """What the URL answers, in the table's terms; a crash is a 500 with its reason.
+        Each request starts with the actor's session cookie and no other: the world's one
+        client (its middleware loaded once) has its cookies replaced before each."""
+        client = self.client
+        client.cookies = SimpleCookie(self.sessions[actor] or {})
         with transaction.atomic():
             try:
                 response = client.post(url, body or {}) if method == "POST" else client.get(url)
@@ -359,8 +375,8 @@ def admin_cases():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", CASES)
-def test_every_url_answers_each_actor_as_the_table_says(name):
-    world = World()
+def test_every_url_answers_each_actor_as_the_table_says(name, actors):
+    world = World(actors)
     if name == ADMIN_GROUP:
         cases = list(admin_cases())
     else:

@@ -5,6 +5,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.core import mail
 
 from accounts import outbox
@@ -73,11 +74,22 @@ def test_redis_stopped_while_a_council_submits(
         assert waiting.sent_at is None and mail.outbox == []
 
         private_redis.start()
-        with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
-            drain_outbox.delay()
-            assert wait_for(lambda: OutboundEmail.objects.filter(sent_at__isnull=False).exists())
-            drain_outbox.delay()  # the next periodic drain finds nothing left to send
-            time.sleep(1)
+        drains = []
+
+        def drained(sender=None, **kwargs):
+            if sender.name == drain_outbox.name:
+                drains.append(kwargs["retval"])
+
+        task_postrun.connect(drained, weak=False)
+        try:
+            with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
+                drain_outbox.delay()
+                assert wait_for(lambda: OutboundEmail.objects.filter(sent_at__isnull=False).exists())
+                drain_outbox.delay()  # the next periodic drain finds nothing left to send
+                assert wait_for(lambda: len(drains) == 2)
+        finally:
+            task_postrun.disconnect(drained)
+    assert drains == [1, 0]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject.startswith("Expression of interest received")
     assert set(mail.outbox[0].to) == {kent_user.email}
