@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from core.london import end_of_day, start_of_day
 
-__all__ = ["DEFAULT_CRITERIA", "add_default_criteria", "end_of_day", "start_of_day"]
+__all__ = ["DEFAULT_CRITERIA", "DEFAULT_GRANT_TERMS", "add_default_criteria", "end_of_day", "start_of_day"]
 
 
 class DefaultCriterion(NamedTuple):
@@ -15,6 +15,33 @@ class DefaultCriterion(NamedTuple):
     guidance: str
     levels: tuple  # what a 0, 1, 2, 3 and 4 mean
 
+
+# The terms every offer in a new round carries, as the council's signatory accepts them
+# (trusts/agreements.py keeps the exact words accepted). Administrators edit them per round.
+DEFAULT_GRANT_TERMS = """\
+1. Purpose. The grant is for setting up and running the pilot children's trust described in the council's bid, \
+as a partnership that brings together social care, education and health services for children.
+
+2. Conditions. The council must consult widely with local communities, partner agencies and all staff involved \
+in the trust on the impact the changes could have on services and working practices. The council remains \
+accountable for the services it delegates to the trust.
+
+3. Eligible spending. The grant may be spent on project management, joint commissioning and planning, \
+consultation, training of staff in new joint ways of working, information sharing between partners, and the \
+evaluation of the pilot. It may not be spent on buildings, on services the council already has to provide, \
+or on costs incurred before the council accepted the award.
+
+4. Payment. The grant is paid in arrears, in the instalments of the payment schedule, once each instalment's \
+condition has been met.
+
+5. Reporting. The council must send a monitoring return by each due date, certified by its director of \
+children's services or another officer with authority to commit the council, and take part in an annual \
+review of the pilot.
+
+6. Recovery. The Department may withhold payments, or recover any part of the grant that is unspent at the \
+end of the pilot, spent on anything other than eligible spending, or paid on the strength of information \
+that proves to be false.
+"""
 
 # The default scoring criteria (0-4 each); weights are edited per round.
 DEFAULT_CRITERIA = [

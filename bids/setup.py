@@ -39,6 +39,9 @@ ROUND_COPIED = [
     "min_assessors",
     "council_guidance",
     "assessor_guidance",
+    "grant_terms",
+    "returns_every_months",
+    "reminder_working_days",
 ]
 CRITERION_COPIED = ["name", "weight", "guidance", "position", *Criterion.LEVELS]
 

@@ -38,7 +38,8 @@ from bids.models import (
 from bids.rounds import add_default_criteria
 from core.london import LONDON, end_of_day, start_of_day
 from reference.models import LocalAuthority, ServiceScope
-from trusts import awards
+from trusts import awards, diligence
+from trusts.enums import CheckKind, CheckResult
 
 from .awards import seed_awards
 from .content import (
@@ -257,6 +258,8 @@ class DemoSeeder:
             reason, work = self.step_details(bid, action, when, panel_assessors)
             if action in ("shortlist", "not_shortlist") and authority.code in MODERATED:
                 self.moderate(bid, when - timedelta(days=2))
+            if action == "approve":
+                self.check_authority(bid, when)
             with workflow.transition(bid, action, actor, reason=reason, now=when) as change:
                 if work is not None:
                     work(change.record)
@@ -265,6 +268,24 @@ class DemoSeeder:
                 # Assessors score once assessment has begun; bids still under assessment
                 # are part-way there, so moderation has something to wait for.
                 self.score(bid, panel_assessors, when + timedelta(days=10), target)
+
+    def check_authority(self, bid, deciding):
+        """The due diligence an offer needs: a Spotlight check and the council's financial
+        standing, both passed in the fortnight before the decision."""
+        for days, kind, note in (
+            (14, CheckKind.SPOTLIGHT, "Spotlight found no issues with the authority."),
+            (10, CheckKind.FINANCIAL, "Latest audited accounts and the auditor's annual letter reviewed."),
+        ):
+            when = deciding - timedelta(days=days)
+            diligence.record_check(
+                bid,
+                self.lead,
+                kind=kind,
+                result=CheckResult.PASSED,
+                checked_on=when.astimezone(LONDON).date(),
+                note=note,
+                now=when,
+            )
 
     def when_for(self, funding_round, action, number):
         close = funding_round.closes_at.date()

@@ -217,6 +217,10 @@ ROWS = {
         row("interviewed", LEAD_ACTION, data={"base_amount": "1e400", "supplement_amount": "1e400"}),
     ],
     "bids:reject": row("interviewed", LEAD_ACTION),
+    # Due diligence: only the programme sees it; the lead records, the administrator reads.
+    "trusts:due-diligence": Row(
+        "interviewed", PROGRAMME_REPORT, (SIGN_IN, 404, 404, 404, 404, 404, 200, 403)
+    ),
     # Awards and trusts -------------------------------------------------------------------
     "trusts:awards": row("none", PROGRAMME_REPORT),
     "trusts:award": row("offered", AWARD_READERS),

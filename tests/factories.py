@@ -36,7 +36,8 @@ from bids.models import (
 from bids.rounds import add_default_criteria
 from core.london import LONDON, end_of_day, start_of_day
 from reference.models import LocalAuthority, ServiceScope
-from trusts import awards
+from trusts import awards, diligence
+from trusts.enums import CheckKind, CheckResult
 
 PASSWORD = "correct-horse-battery"  # nosec B105
 
@@ -266,6 +267,7 @@ def approved_bid_with_award(
     bid = submitted_bid(funding_round, authority_code, council)
     workflow.change_state(bid, "begin_assessment", lead)
     workflow.change_state(bid, "shortlist", lead, reason="Scored above the shortlisting line.")
+    passed_check(bid, lead)
 
     with workflow.transition(bid, "schedule_interview", lead) as change:
         interview = Interview.objects.create(
@@ -436,9 +438,22 @@ def interview_booked_bid(funding_round=None, authority_code="KEN", assessors=(),
     return bid
 
 
-def interviewed_bid(funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None):
+def interviewed_bid(
+    funding_round=None, authority_code="KEN", assessors=(), council=None, lead=None, checked=True
+):
+    """A bid whose interview has been held: ready for the decision. `checked`: with a passed
+    due diligence check on its authority, as approving needs."""
     lead = lead or lead_user()
     bid = interview_booked_bid(funding_round, authority_code, assessors, council, lead)
     interviews.record(bid, lead, notes="Strong answers on governance.", score=3)
+    if checked:
+        passed_check(bid, lead)
     bid.refresh_from_db()
     return bid
+
+
+def passed_check(bid, lead, kind=CheckKind.SPOTLIGHT, result=CheckResult.PASSED, note=""):
+    """A due diligence check on the bid's authority, recorded through its verb."""
+    return diligence.record_check(
+        bid, lead, kind=kind, result=result, checked_on=timezone.localdate() - timedelta(days=1), note=note
+    )

@@ -22,6 +22,7 @@ from core.door import Edge, LifeCycle, Refused, Stale
 from core.london import long_date
 from core.money import money
 
+from . import diligence, payments
 from .enums import COMMITTED_STATES, Audience, AwardState
 from .letters import award_letter, letter_filename
 from .models import AwardEvent, ConsultationActivity, FundingAward, Trust
@@ -70,7 +71,9 @@ def offer(bid, base_amount, supplement_amount, justification, actor, now=None, g
     supplement_amount = supplement_amount or Decimal("0")
     with transaction.atomic():
         funding_round = FundingRound.objects.select_for_update().get(pk=bid.funding_round_id)
-        problems = award_problems(funding_round, base_amount, supplement_amount, justification)
+        problems = diligence.offer_problems(bid) + award_problems(
+            funding_round, base_amount, supplement_amount, justification
+        )
         if problems:
             raise AwardError(*problems)
         spent, places_taken = committed(funding_round)
@@ -90,10 +93,12 @@ def offer(bid, base_amount, supplement_amount, justification, actor, now=None, g
             base_amount=base_amount,
             supplement_amount=supplement_amount,
             supplement_justification=(justification or "").strip(),
+            terms=funding_round.grant_terms,
             ggis_reference=ggis_reference or "",
             offered_at=now,
             offered_by=actor,
         )
+        payments.default_schedule(award)
         AwardEvent.objects.create(
             award=award,
             actor=actor,

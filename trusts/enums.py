@@ -23,6 +23,35 @@ NOT_STANDING_STATES = [AwardState.DECLINED, AwardState.WITHDRAWN]
 ACCEPTED_STATES = [AwardState.ACCEPTED, AwardState.CONDITIONS_MET, AwardState.PAID]
 
 
+class PaymentTrigger(models.TextChoices):
+    """What must happen before an instalment may be requested (payment in arrears)."""
+
+    CONDITIONS_MET = "conditions_met", "When the consultation condition is met"
+    FIRST_RETURN = "first_return", "When the first monitoring return is accepted"
+    ON_DATE = "on_date", "On or after a date"
+
+
+class InstalmentState(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    REQUESTED = "requested", "Requested"
+    APPROVED = "approved", "Approved"
+    PAID = "paid", "Paid"
+
+
+class CheckKind(models.TextChoices):
+    """The due diligence checks made on an authority before it is offered a grant (GovS 015)."""
+
+    SPOTLIGHT = "spotlight", "Spotlight check"
+    FINANCIAL = "financial", "Financial standing"
+    FRAUD = "fraud", "Counter-fraud risk assessment"
+    OTHER = "other", "Another check"
+
+
+class CheckResult(models.TextChoices):
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Not passed"
+
+
 class Audience(models.TextChoices):
     COMMUNITIES = "communities", "Local communities"
     AGENCIES = "agencies", "Partner agencies"

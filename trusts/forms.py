@@ -18,7 +18,7 @@ from core.forms.layout import money
 from core.money import money as money_text
 from core.money import plain_amount
 
-from .enums import Audience, AwardState, ExportFormat
+from .enums import Audience, AwardState, CheckKind, CheckResult, ExportFormat
 from .evidence import check_evidence
 from .exports import giving
 from .models import FundingAward
@@ -113,6 +113,50 @@ class PaymentForm(StateForm):
                 "when the consultation condition was met"
             )
         return paid_on
+
+
+# Due diligence -------------------------------------------------------------------------
+
+
+class DueDiligenceForm(GovForm):
+    kind = forms.ChoiceField(
+        label="Which check did you make?",
+        choices=CheckKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which check you made"},
+    )
+    result = forms.ChoiceField(
+        label="What was the result?",
+        choices=CheckResult.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the result of the check"},
+    )
+    checked_on = DateField(
+        subject="the date of the check", not_in_future=True, label="When was the check made?"
+    )
+    note = forms.CharField(
+        label="Notes (optional)",
+        help_text="For example, the Spotlight report's reference, or what a check that did not pass found.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[WordLimit(MAX_REASON_WORDS, f"Notes must be {MAX_REASON_WORDS} words or fewer")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["checked_on"].help_text = f"For example, {timezone.localdate():%-d %-m %Y}"
+        self.helper = helper(
+            Field.radios("kind", legend_size=Size.SMALL),
+            Field.radios("result", legend_size=Size.SMALL, inline=True),
+            Field("checked_on", context={"legend_size": Size.for_legend(Size.SMALL)}),
+            Field.textarea("note", rows=4, max_words=MAX_REASON_WORDS),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("result") == CheckResult.FAILED and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "Say what the check found, as it was not passed")
+        return cleaned
 
 
 # Approving with an award ---------------------------------------------------------------

@@ -13,7 +13,37 @@ from core.fsm import ConcurrentTransitionModel
 from core.money import MONEY
 from reference.models import LocalAuthority, ServiceScope
 
-from .enums import WITHDRAWABLE_AWARD_STATES, Audience, AwardState, ExportFormat, ExportState
+from .enums import (
+    WITHDRAWABLE_AWARD_STATES,
+    Audience,
+    AwardState,
+    CheckKind,
+    CheckResult,
+    ExportFormat,
+    ExportState,
+    InstalmentState,
+    PaymentTrigger,
+)
+
+
+class DueDiligenceCheck(models.Model):
+    """A check the programme lead made on a bidding authority before any offer (GovS 015):
+    what was checked, the result, when, by whom, and what they noted. Recorded once and
+    never changed (trusts/diligence.py); a later check is a new row."""
+
+    bid = models.ForeignKey("bids.Bid", on_delete=models.CASCADE, related_name="due_diligence_checks")
+    kind = models.CharField("check", max_length=20, choices=CheckKind.choices)
+    result = models.CharField(max_length=10, choices=CheckResult.choices)
+    checked_on = models.DateField("date of the check")
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-checked_on", "-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.checked_on}: {self.get_result_display().lower()}"
 
 
 class FundingAward(ConcurrentTransitionModel, models.Model):
@@ -26,6 +56,9 @@ class FundingAward(ConcurrentTransitionModel, models.Model):
     base_amount = models.DecimalField(**MONEY)
     supplement_amount = models.DecimalField(**MONEY, default=0)
     supplement_justification = models.TextField(blank=True)
+    terms = models.TextField(
+        "grant terms", blank=True, help_text="The round's grant terms as they stood when the offer was made."
+    )
     ggis_reference = models.CharField(
         "GGIS grant reference",
         max_length=40,
@@ -101,6 +134,68 @@ class FundingAward(ConcurrentTransitionModel, models.Model):
     @transition(field=state, source=WITHDRAWABLE_AWARD_STATES, target=AwardState.WITHDRAWN)
     def withdraw(self):
         pass
+
+
+class GrantAgreement(models.Model):
+    """The grant agreement as the council's signatory accepted it: the exact terms and payment
+    schedule they read, who signed (a person with authority to commit the council), when,
+    and the PDF made of it at that moment, which both sides download (trusts/agreements.py)."""
+
+    award = models.OneToOneField(FundingAward, on_delete=models.PROTECT, related_name="agreement")
+    terms = models.TextField()
+    schedule = models.JSONField(default=list, help_text="The instalments as they stood when it was signed.")
+    signatory_name = models.CharField(max_length=200)
+    signatory_job_title = models.CharField(max_length=200)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+    # The PDF as signed, kept in the row so it is saved, or not, with the acceptance itself.
+    document = models.BinaryField()
+    document_sha256 = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"Grant agreement for {self.award.bid}"
+
+
+class Instalment(ConcurrentTransitionModel, models.Model):
+    """One payment of an award's schedule, paid in arrears: once its trigger has happened, one
+    official requests it, another approves it, and its payment is recorded
+    (trusts/payments.py is its one door)."""
+
+    award = models.ForeignKey(FundingAward, on_delete=models.CASCADE, related_name="instalments")
+    number = models.PositiveSmallIntegerField()
+    amount = models.DecimalField(**MONEY)
+    trigger = models.CharField(max_length=20, choices=PaymentTrigger.choices)
+    due_on = models.DateField(null=True, blank=True, help_text="For an instalment paid on or after a date.")
+    released_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its trigger happened and it could be requested."
+    )
+    state = FSMField(
+        max_length=20, choices=InstalmentState.choices, default=InstalmentState.SCHEDULED, protected=True
+    )
+    requested_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    paid_on = models.DateField("date paid", null=True, blank=True)
+    payment_reference = models.CharField(max_length=60, blank=True)
+    paid_recorded_at = models.DateTimeField(null=True, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["award", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "number"], name="instalment_number_unique"),
+            models.CheckConstraint(name="instalment_amount_positive", condition=Q(amount__gt=0)),
+        ]
+
+    def __str__(self):
+        return f"Instalment {self.number} of award {self.award_id}"
 
 
 class AwardEvent(models.Model):

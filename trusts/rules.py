@@ -7,8 +7,18 @@ then ask these; trusts/awards.py asks them again inside its transaction.
 import rules
 
 from accounts.rules import is_admin, is_council, is_lead
+from bids.models import BidState
 
 from .enums import AwardState
+
+# A bid the lead may still check before deciding: submitted and not yet decided.
+CHECKABLE_BID_STATES = {
+    BidState.SUBMITTED,
+    BidState.UNDER_ASSESSMENT,
+    BidState.SHORTLISTED,
+    BidState.INTERVIEW_SCHEDULED,
+    BidState.INTERVIEWED,
+}
 
 
 @rules.predicate
@@ -22,6 +32,15 @@ def is_accepted(user, award):
 
 
 rules.add_perm("trusts.view_award", (is_council & is_own_award) | is_lead | is_admin)
+
+
+@rules.predicate
+def is_undecided(user, bid):
+    return bid is not None and bid.state in CHECKABLE_BID_STATES
+
+
+rules.add_perm("trusts.view_due_diligence", is_lead | is_admin)
+rules.add_perm("trusts.record_due_diligence", is_lead & is_undecided)
 rules.add_perm("trusts.respond_to_award", is_council & is_own_award)
 # Consultation is recorded between accepting and the lead confirming the condition is met.
 rules.add_perm("trusts.record_consultation", is_council & is_own_award & is_accepted)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import approval, awards, changes, programme, reports
+from .views import approval, awards, changes, diligence, programme, reports
 
 app_name = "trusts"
 
 urlpatterns = [
     path("bids/<str:reference>/decision/approve", approval.Approve.as_view(), name="approve"),
+    path("bids/<str:reference>/due-diligence", diligence.due_diligence, name="due-diligence"),
     path("awards", programme.award_list, name="awards"),
     path("awards/<int:pk>", awards.award_page, name="award"),
     path("awards/<int:pk>/letter", awards.letter, name="award-letter"),

@@ -25,10 +25,12 @@ from core.money import plain_amount
 
 from .. import setup
 from ..models import Criterion, FundingRound
+from ..rounds import DEFAULT_GRANT_TERMS
 
 CODE = re.compile(r"^[A-Z0-9]{1,12}$")
 GGIS = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,39}$")
 GUIDANCE_WORDS = 500
+TERMS_WORDS = 2000
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,12 @@ SECTIONS = {
     ),
     "assessment": Section("Assessment", ("min_assessors", "assessor_guidance")),
     "councils": Section("Guidance for councils", ("council_guidance",)),
+    "terms": Section(
+        "Grant terms and monitoring",
+        ("grant_terms", "returns_every_months", "reminder_working_days"),
+        "Every offer in the round carries these terms; the council's signatory accepts them as they "
+        "stand on the day they sign.",
+    ),
 }
 DATES = SECTIONS["dates"].fields
 # The round's own fields the form's dates stand for.
@@ -182,6 +190,43 @@ class RoundForm(GovForm):
         rows=8,
     )
 
+    grant_terms = long_text(
+        "Grant terms",
+        max_words=TERMS_WORDS,
+        what="The grant terms",
+        required="Enter the grant terms every offer in the round carries",
+        help_text="The conditions, eligible spending, payment, reporting and recovery terms. Leave a "
+        "blank line between clauses.",
+        rows=16,
+    )
+    returns_every_months = forms.IntegerField(
+        label="Monitoring returns every, in months",
+        min_value=1,
+        max_value=12,
+        help_text="The first return is due this many months after a pilot's operational date, then "
+        "every so many months until the pilot period ends. For example, 3 for quarterly.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how often monitoring returns are due, in months",
+            "invalid": "Enter how often returns are due as a whole number of months, like 3",
+            "min_value": "Returns must be due at least every 1 month",
+            "max_value": "Returns must be due at least once every 12 months",
+        },
+    )
+    reminder_working_days = forms.IntegerField(
+        label="Reminder, in working days before a return is due",
+        min_value=1,
+        max_value=30,
+        help_text="Weekends and England and Wales bank holidays are not counted.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": "Enter how many working days before a return is due councils are reminded",
+            "invalid": "Enter the reminder as a whole number of working days, like 5",
+            "min_value": "The reminder must be at least 1 working day before a return is due",
+            "max_value": "The reminder must be 30 working days or fewer before a return is due",
+        },
+    )
+
     def __init__(self, *args, instance=None, section=None, copy_of=None, **kwargs):
         """instance: the round being changed (None for a new one). section: the one section
         this page changes (None: all). copy_of: a round a new one starts from."""
@@ -192,7 +237,16 @@ class RoundForm(GovForm):
         elif copy_of is not None:
             kwargs.setdefault("initial", initial_values(copy_of, copying=True))
         else:
-            kwargs.setdefault("initial", {"min_assessors": 2, "max_supplement": "0"})
+            kwargs.setdefault(
+                "initial",
+                {
+                    "min_assessors": 2,
+                    "max_supplement": "0",
+                    "grant_terms": DEFAULT_GRANT_TERMS,
+                    "returns_every_months": 3,
+                    "reminder_working_days": 5,
+                },
+            )
         super().__init__(*args, **kwargs)
         shown = SECTIONS[section].fields if section else [n for s in SECTIONS.values() for n in s.fields]
         for name in list(self.fields):
@@ -207,10 +261,16 @@ class RoundForm(GovForm):
                 return Field(name, context={"legend_size": Size.for_legend(Size.SMALL)})
             if name in ("base_award", "max_supplement", "total_budget"):
                 return money(name)
-            if name in ("description", "assessor_guidance", "council_guidance"):
+            if name in ("description", "assessor_guidance", "council_guidance", "grant_terms"):
                 field = self.fields[name]
                 return Field.textarea(name, rows=field.widget.attrs.get("rows", 6), max_words=field.max_words)
-            if name in ("pilot_places", "pilot_months", "min_assessors"):
+            if name in (
+                "pilot_places",
+                "pilot_months",
+                "min_assessors",
+                "returns_every_months",
+                "reminder_working_days",
+            ):
                 return Field.text(name, field_width=4)
             if name == "code":
                 return Field.text(name, field_width=10)
@@ -400,6 +460,9 @@ def initial_values(funding_round, copying=False):
         "min_assessors": funding_round.min_assessors,
         "assessor_guidance": funding_round.assessor_guidance,
         "council_guidance": funding_round.council_guidance,
+        "grant_terms": funding_round.grant_terms,
+        "returns_every_months": funding_round.returns_every_months,
+        "reminder_working_days": funding_round.reminder_working_days,
     }
     if copying:
         values.update(name="", code="", ggis_reference="")

@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from core.money import MONEY
 
+from ..rounds import DEFAULT_GRANT_TERMS
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -68,6 +70,24 @@ class FundingRound(models.Model):
         help_text="How long each pilot runs from its operational date: the grants' planned dates.",
     )
     min_assessors = models.PositiveSmallIntegerField("assessors for each bid", default=2)
+    grant_terms = models.TextField(
+        "grant terms",
+        default=DEFAULT_GRANT_TERMS,
+        help_text="The terms every offer in the round carries: conditions, eligible spending, "
+        "payment, reporting and recovery.",
+    )
+    returns_every_months = models.PositiveSmallIntegerField(
+        "monitoring returns every (months)",
+        default=3,
+        help_text="Each pilot sends a monitoring return this many months after its operational date, "
+        "and again every so many months until its pilot period ends.",
+    )
+    reminder_working_days = models.PositiveSmallIntegerField(
+        "reminder (working days before a return is due)",
+        default=5,
+        help_text="Councils are reminded this many working days before a return is due, counting "
+        "England and Wales bank holidays as non-working days.",
+    )
     council_guidance = models.TextField("guidance for councils", blank=True)
     assessor_guidance = models.TextField("guidance for assessors", blank=True)
     # Councils see a round once it is published and open; until then it is a draft that

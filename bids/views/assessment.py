@@ -141,6 +141,10 @@ def lead_actions(bid):
         actions.append(("Record the interview", url("record-interview")))
         actions.append(("Rearrange the interview", url("reschedule-interview")))
         actions.append(("Cancel the interview", url("cancel-interview")))
+    if state in (BidState.SHORTLISTED, BidState.INTERVIEW_SCHEDULED, BidState.INTERVIEWED):
+        actions.append(
+            ("Record due diligence checks", reverse("trusts:due-diligence", kwargs={"reference": reference}))
+        )
     if state == BidState.INTERVIEWED:
         actions.append(
             ("Approve and offer an award", reverse("trusts:approve", kwargs={"reference": reference}))

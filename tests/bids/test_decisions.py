@@ -161,8 +161,10 @@ def test_the_council_never_sees_scores_assessors_or_internal_notes(
         panel=[lead, assessor],
     )
     interviews.record(bid, assessor, notes="PANEL-NOTES", score=3)
+    factories.passed_check(bid, lead, note="DILIGENCE-NOTE")
     client_for(lead).post(url("trusts:approve", bid), approval())
     page = client_for(kent_user).get(url("bid", bid)).content.decode()
+    assert "DILIGENCE-NOTE" not in page and "Spotlight" not in page
     assert "The panel was impressed by your partnership." in page  # the feedback is theirs
     for secret in [
         assessor.full_name,

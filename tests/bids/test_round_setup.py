@@ -50,6 +50,9 @@ def details(**changes):
         "min_assessors": "2",
         "assessor_guidance": "Score what the bid says.",
         "council_guidance": "Tell us about your partners.",
+        "grant_terms": "1. Purpose. The grant is for the pilot.\n\n2. Recovery. Unspent grant is recovered.",
+        "returns_every_months": "3",
+        "reminder_working_days": "5",
     }
     posted.update(changes)
     return posted
@@ -144,6 +147,9 @@ def test_an_empty_form_says_what_is_missing_and_keeps_nothing(admin):
         "Enter the maximum supplement, or 0 for none",
         "Enter how long each pilot runs, in months",
         "Enter how many assessors score each bid",
+        "Enter the grant terms every offer in the round carries",
+        "Enter how often monitoring returns are due, in months",
+        "Enter how many working days before a return is due councils are reminded",
     ]
     assert not FundingRound.objects.filter(name="").exists()
 

@@ -15,6 +15,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -316,8 +317,21 @@ def test_officials_take_a_bid_from_scoring_to_a_100000_award_by_keyboard(page):
     success(page, f"{bid.reference} is now interviewed")
     assert_accessible(page)
 
+    # ... checks the council (due diligence, needed before any offer) ...
+    press_on(page, "Record due diligence checks", "a")
+    arrive(page, "Due diligence: Kent County Council")
+    choose(page, "Spotlight check", "kind")
+    choose(page, "Passed", "result")
+    checked = timezone.localdate()
+    type_into(page, "Day", str(checked.day))
+    type_into(page, "Month", str(checked.month))
+    type_into(page, "Year", str(checked.year))
+    press_on(page, "Record the check", "button")
+    success(page, "Spotlight check on Kent County Council recorded: passed")
+    assert_accessible(page)
+
     # ... and approves it: £60,000 and a £40,000 supplement, with its justification.
-    press_on(page, "Approve and offer an award", "a")
+    press_on(page, "approve the bid and offer an award", "a")
     arrive(page, "Approve Kent County Council's bid")
     base = tab_to(page, "Base award", "input")
     assert base["value"] == "60,000"

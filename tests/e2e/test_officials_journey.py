@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from bids import scoring
@@ -187,8 +188,27 @@ def test_from_scoring_to_a_100000_award(page, council_page, programme):
     assert f"{bid.reference} is now interviewed" in page.content()
     assert "Interview held" in council_sees(council_page, bid)
 
-    # ... and approves it with £60,000 plus a £40,000 supplement.
+    # ... is told on the approval page that the council must be checked first, records a
+    # Spotlight check (a wrong answer first) ...
     follow(page, "Approve and offer an award")
+    assert "Record a passed due diligence check on Kent County Council" in page.content()
+    follow(page, "Record a check on Kent County Council")
+    press(page, "Record the check")
+    assert "Select which check you made" in page.content()
+    assert_accessible(page)
+    page.get_by_label("Spotlight check").check()
+    page.get_by_label("Passed", exact=True).check()
+    checked = timezone.localdate()
+    page.get_by_label("Day", exact=True).fill(str(checked.day))
+    page.get_by_label("Month", exact=True).fill(str(checked.month))
+    page.get_by_label("Year", exact=True).fill(str(checked.year))
+    page.get_by_label("Notes (optional)").fill("Spotlight report SPT-2003-0117: no issues.")
+    press(page, "Record the check")
+    assert "Spotlight check on Kent County Council recorded: passed" in page.content()
+    assert_accessible(page)
+
+    # ... and approves it with £60,000 plus a £40,000 supplement.
+    follow(page, "approve the bid and offer an award")
     assert page.get_by_label("Base award").input_value() == "60,000"
     page.get_by_label("Supplement for a large or complex trust").fill("40,000")
     press(page, "Approve and offer the award")

@@ -21,21 +21,15 @@ from tests.conftest import need
 
 from .conftest import free_port
 
-# One worker runs the module, early (xdist hands out groups first), against one server.
-pytestmark = pytest.mark.xdist_group("proxy")
-
 SLOW_CLIENTS = 6
 GUNICORN_WORKERS = 2
 
 
-def request(port, raw, timeout=10, until_answered=False):
-    """What the server sends back, read until it closes the connection; or, `until_answered`,
-    until the answer's Content-Length has arrived (nginx refusing a body it has not read
-    keeps the connection a few seconds more, reading and dropping the rest: lingering close)."""
+def request(port, raw, timeout=10):
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conversation:
         conversation.sendall(raw)
         received = b""
-        while not (until_answered and answered(received)):
+        while True:
             try:
                 chunk = conversation.recv(65536)
             except TimeoutError:
@@ -46,30 +40,16 @@ def request(port, raw, timeout=10, until_answered=False):
     return received
 
 
-def answered(received):
-    """Whether `received` holds a whole response with a Content-Length."""
-    head, separator, body = received.partition(b"\r\n\r\n")
-    for line in head.split(b"\r\n")[1:] if separator else []:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            return len(body) >= int(value)
-    return False
-
-
 def get(port, path, timeout=10):
     return request(
         port, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode(), timeout
     )
 
 
-@pytest.fixture(scope="module")
-def served(django_db_setup, tmp_path_factory):
-    """deploy/serve.sh on a free port: nginx and gunicorn (2 sync workers), no Celery, against
-    the test database; started once for the module's tests, each of which makes connections
-    of its own to it."""
+@pytest.fixture
+def served(postgres, tmp_path):
+    """deploy/serve.sh on a free port: nginx and gunicorn (2 sync workers), no Celery."""
     need(shutil.which("nginx"), "nginx (apt-get install nginx-light)")
-    need(connection.vendor == "postgresql", "PostgreSQL (set DATABASE_URL)")
-    tmp_path = tmp_path_factory.mktemp("serve")
     db = connection.settings_dict
     credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
     port = free_port()
@@ -151,7 +131,6 @@ def test_a_body_over_the_cap_is_refused_by_the_proxy_with_the_services_page(serv
         served,
         b"POST /sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
         b"Content-Length: 300000000\r\nConnection: close\r\n\r\n" + b"x" * 1024,
-        until_answered=True,
     )
     head, _, page = answer.partition(b"\r\n\r\n")
     assert head.split(b"\r\n", 1)[0].split()[1] == b"413"

@@ -3,7 +3,7 @@
 from bids.views.changes import Decide
 from core.money import money
 
-from .. import approvals
+from .. import approvals, diligence
 from ..awards import committed
 from ..forms import ApproveForm
 
@@ -18,7 +18,13 @@ class Approve(Decide):
 
     def extra_context(self):
         spent, places = committed(self.record.funding_round)
-        return {**super().extra_context(), "committed": spent, "places_taken": places}
+        return {
+            **super().extra_context(),
+            "committed": spent,
+            "places_taken": places,
+            "diligence": diligence.latest_check(self.record),
+            "diligence_problems": diligence.offer_problems(self.record),
+        }
 
     def perform(self, form):
         data = form.cleaned_data
