@@ -58,10 +58,11 @@ from bids.models import (
 )
 from bids.rounds import DEFAULT_CRITERIA, criterion_fields
 from core.london import end_of_day, start_of_day
+from core.money import money
 from demo.content import CLIENT_GROUPS, FIRST_NAMES, SCORE_COMMENTS, SURNAMES, partner_rows
 from reference.models import LocalAuthority, Region, ServiceScope
-from trusts.enums import Audience, AwardState
-from trusts.models import AwardEvent, ConsultationActivity, FundingAward, Trust
+from trusts.enums import Audience, AwardState, InstalmentState, PaymentTrigger
+from trusts.models import AwardEvent, ConsultationActivity, FundingAward, Instalment, Trust
 
 AUTHORITIES_PER_ROUND = 150
 ASSESSORS = 40
@@ -777,12 +778,8 @@ def build_awards(approved, lead, officers, rng, plan=AWARD_PLAN, history_only=Fa
             history.append((AwardState.ACCEPTED, AwardState.CONDITIONS_MET, "", lead, met))
             if target == AwardState.PAID:
                 paid = met + timedelta(days=14)
-                award.paid_at, award.paid_by = paid, lead
-                award.paid_on = timezone.localtime(paid).date()
-                award.payment_reference = f"DOH-PAY-{bid.pk:07d}"
-                paid_text = (
-                    f"Paid on {award.paid_on.day} {award.paid_on:%B %Y}, reference {award.payment_reference}"
-                )
+                count = 2 if supplement else 1
+                paid_text = f"Paid in full: {money(r.base_award + supplement)} in {count} instalment{'s' if count > 1 else ''}"
                 history.append((AwardState.CONDITIONS_MET, AwardState.PAID, paid_text, lead, paid))
         if target == AwardState.WITHDRAWN:
             gone = responded + timedelta(days=60)
@@ -792,6 +789,7 @@ def build_awards(approved, lead, officers, rng, plan=AWARD_PLAN, history_only=Fa
         awards.append(award)
         taken.append(history)
     FundingAward.objects.bulk_create(awards, batch_size=BATCH)
+    build_instalments(awards, lead)
     for award, history in zip(awards, taken, strict=True):
         for from_state, to_state, reason, actor, when in history:
             events.append(
@@ -811,6 +809,49 @@ def build_awards(approved, lead, officers, rng, plan=AWARD_PLAN, history_only=Fa
     if trusts and not history_only:
         build_trusts(trusts)
     return len(awards)
+
+
+def build_instalments(awards, lead):
+    """Each award's schedule as the offer made it (trusts/schedules.py), moved on as the payments
+    door would have: a paid award's instalments paid, each requested by the lead and approved
+    by an administrator; an award with its condition met has its first payment requested,
+    approved, or not yet asked for, in turn."""
+    approver = User.objects.filter(role=Role.ADMIN).exclude(pk=lead.pk).order_by("pk").first() or lead
+    rows = []
+    for number, award in enumerate(awards):
+        parts = [(award.base_amount, PaymentTrigger.CONDITIONS_MET)]
+        if award.supplement_amount:
+            parts.append((award.supplement_amount, PaymentTrigger.FIRST_RETURN))
+        met = award.conditions_met_at
+        for index, (amount, trigger) in enumerate(parts, start=1):
+            # The state is given at construction: a protected FSMField refuses assignment.
+            fields = {"released_at": met if trigger == PaymentTrigger.CONDITIONS_MET else None}
+            if award.state == AwardState.PAID:
+                asked = met + timedelta(days=7 * index)
+                fields = {
+                    "state": InstalmentState.PAID,
+                    "released_at": fields["released_at"] or asked,
+                    "requested_at": asked,
+                    "requested_by": lead,
+                    "approved_at": asked + timedelta(days=1),
+                    "approved_by": approver,
+                    "paid_on": timezone.localtime(asked + timedelta(days=3)).date(),
+                    "payment_reference": f"DOH-PAY-{award.bid_id:07d}-{index}",
+                    "paid_recorded_at": asked + timedelta(days=4),
+                    "paid_recorded_by": lead,
+                }
+            elif award.state == AwardState.CONDITIONS_MET and index == 1 and number % 3:
+                fields.update(
+                    state=InstalmentState.REQUESTED, requested_at=met + timedelta(days=2), requested_by=lead
+                )
+                if number % 3 == 2:
+                    fields.update(
+                        state=InstalmentState.APPROVED,
+                        approved_at=met + timedelta(days=3),
+                        approved_by=approver,
+                    )
+            rows.append(Instalment(award=award, number=index, amount=amount, trigger=trigger, **fields))
+    Instalment.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def build_trusts(accepted):

@@ -20,4 +20,9 @@ app.conf.beat_schedule = {
         "task": "bids.tasks.remove_expired_personal_data",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Every morning at 7am London time: reminders of monitoring returns due soon or overdue.
+    "send-return-reminders": {
+        "task": "monitoring.tasks.send_return_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }

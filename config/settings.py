@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "accounts",
     "bids",
     "trusts",
+    "monitoring",
 ]
 # Demo data and the performance harness: development and tests only, never production.
 if DEBUG or TESTING:

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("bids.urls")),
     path("", include("trusts.urls")),
+    path("", include("monitoring.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

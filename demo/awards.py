@@ -13,9 +13,9 @@ from django.core.files.base import ContentFile
 from accounts.models import Role, User
 from bids.models import BidState, FundingRound
 from core.london import LONDON
-from trusts import awards
-from trusts.enums import Audience, AwardState
-from trusts.models import FundingAward
+from trusts import awards, payments, reviews
+from trusts.enums import Audience, AwardState, PaymentTrigger, ReviewOutcome
+from trusts.models import AnnualReview, FundingAward
 
 from .content import minimal_pdf
 
@@ -116,7 +116,13 @@ def _take_to(award, target, number, seeder, offered_at):
             now=responded,
         )
         return
-    awards.accept(award, officer, now=responded)
+    awards.accept(
+        award,
+        officer,
+        signatory_name=bid.director_name or "Director of Children's Services",
+        signatory_job_title=bid.director_job_title or "Director of Children's Services",
+        now=responded,
+    )
     if target == AwardState.WITHDRAWN:
         awards.withdraw(
             award,
@@ -156,13 +162,91 @@ def _take_to(award, target, number, seeder, offered_at):
     awards.mark_conditions_met(
         award, lead, "Checked the notes of each meeting and the staff briefings.", now=met
     )
+    _pay(award, target, number, lead, met)
+
+
+def _pay(award, target, number, lead, met):
+    """Payments in arrears: the lead requests each released instalment and the programme's
+    administrator, another official, approves it before it is paid. An award left with its
+    condition met is part of the way: its first payment requested, or approved and awaiting
+    payment. A paid award had its supplement paid after its first monitoring return."""
+    approver = User.objects.get(email="admin@doh.example")
+    stop = None
     if target == AwardState.CONDITIONS_MET:
+        stop = "request" if number % 4 == 2 else "approve"
+    for instalment in award.instalments.order_by("number"):
+        start = met.date() + timedelta(days=3)
+        if instalment.trigger == PaymentTrigger.FIRST_RETURN:
+            start = met.date() + timedelta(days=45)  # the first return, accepted
+            payments.release_first_return(award, london(start, 9))
+        payments.request(instalment, lead, now=london(start, 11))
+        if stop == "request":
+            return
+        payments.approve(instalment, approver, now=london(start + timedelta(days=2), 15))
+        if stop == "approve":
+            return
+        paid_on = start + timedelta(days=7)
+        payments.record_paid(
+            instalment,
+            lead,
+            reference=f"DH-CTP-2003-{award.pk:04d}-{instalment.number}",
+            paid_on=paid_on,
+            now=london(paid_on + timedelta(days=1), 12),
+        )
+
+
+# Annual reviews, a year into the pilots: one of each kind -----------------------------------
+
+REVIEWS = [
+    (
+        ReviewOutcome.CONTINUE,
+        "All four returns accepted; the trust is operational and reaching the families it planned to.",
+    ),
+    (
+        ReviewOutcome.AMEND,
+        "Two more districts joined the trust in the spring; the supplement is increased to cover them.",
+    ),
+    (
+        ReviewOutcome.STOP,
+        "The council has ended the partnership with its primary care trust, so the pilot cannot go on. "
+        "Grant not spent on the pilot is to be repaid.",
+    ),
+]
+
+
+def seed_reviews(seeder):
+    """The first annual review of three paid 2003 pilots: continued, amended (a larger
+    supplement, paid as a new instalment) and stopped (with a sum to recover). Idempotent: a
+    round whose pilots have been reviewed is left as it is."""
+    funding_round = FundingRound.objects.filter(slug="pilots-2003").first()
+    if funding_round is None or AnnualReview.objects.filter(award__bid__funding_round=funding_round).exists():
         return
-    paid_on = met.date() + timedelta(days=10)
-    awards.record_payment(
-        award,
-        lead,
-        reference=f"DH-CTP-2003-{award.pk:04d}",
-        paid_on=paid_on,
-        now=london(paid_on + timedelta(days=1), 12),
+    paid = list(
+        FundingAward.objects.filter(bid__funding_round=funding_round, state=AwardState.PAID).order_by(
+            "bid__authority__name"
+        )
     )
+    more = Decimal("10000")
+    amendable = [award for award in paid if award.supplement_amount + more <= funding_round.max_supplement]
+    if len(paid) < len(REVIEWS) or not amendable:
+        return
+    others = [award for award in paid if award != amendable[0]]
+    chosen = {
+        ReviewOutcome.CONTINUE: others[0],
+        ReviewOutcome.AMEND: amendable[0],
+        ReviewOutcome.STOP: others[1],
+    }
+    for number, (outcome, reasons) in enumerate(REVIEWS):
+        award = chosen[outcome]
+        extra = {}
+        if outcome == ReviewOutcome.AMEND:
+            extra = {
+                "base_amount": award.base_amount,
+                "supplement_amount": award.supplement_amount + more,
+                "justification": award.supplement_justification or "Two more districts joined the trust.",
+            }
+        elif outcome == ReviewOutcome.STOP:
+            extra = {"to_recover": Decimal("8500")}
+        held = london(date(2004, 11, 15) + timedelta(days=7 * number), 11)
+        reviews.record_review(award, seeder.lead, outcome=outcome, reasons=reasons, now=held, **extra)
+    seeder.say(f"2003 annual reviews: {len(REVIEWS)} held")

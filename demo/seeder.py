@@ -41,7 +41,7 @@ from reference.models import LocalAuthority, ServiceScope
 from trusts import awards, diligence
 from trusts.enums import CheckKind, CheckResult
 
-from .awards import seed_awards
+from .awards import seed_awards, seed_reviews
 from .content import (
     CLIENT_GROUPS,
     DEMO_PASSWORD,
@@ -60,6 +60,7 @@ from .content import (
     minimal_pdf,
     partner_rows,
 )
+from .monitoring import seed_monitoring
 
 
 def london(day, hour=10, minute=0):
@@ -84,6 +85,8 @@ class DemoSeeder:
         self.seed_pilot_round()
         self.seed_open_round()
         seed_awards(self)
+        seed_monitoring(self)
+        seed_reviews(self)
         # Demo history is not news: nobody is emailed about it.
         OutboundEmail.objects.filter(pk__gt=first_email).delete()
 

@@ -80,6 +80,13 @@ AWARD_READERS = (SIGN_IN, 404, 200, 404, 404, 404, 200, 200)
 COUNCIL_AWARD_ACTION = (SIGN_IN, 404, 200, 404, 404, 404, 403, 403)
 LEAD_AWARD_ACTION = (SIGN_IN, 404, 403, 404, 404, 404, 200, 403)
 PROGRAMME_REPORT = (SIGN_IN, 404, 404, 404, 404, 404, 200, 200)
+# A payment's steps: the lead requests; another official, here the administrator, approves or
+# sends back what the lead requested (the lead who asked is sent back to the award, told
+# someone else must); either records the payment. The council sees its schedule, not these.
+LEAD_AWARD_REDIRECT = (SIGN_IN, 404, 403, 404, 404, 404, REDIRECT, 403)
+SECOND_OFFICIAL = (SIGN_IN, 404, 403, 404, 404, 404, REDIRECT, 200)
+SECOND_OFFICIAL_REDIRECT = (SIGN_IN, 404, 403, 404, 404, 404, REDIRECT, REDIRECT)
+PAYMENT_OFFICIALS = (SIGN_IN, 404, 403, 404, 404, 404, 200, 200)
 
 
 # An administrator's change to a person that does not apply to them now: back to their page.
@@ -88,6 +95,10 @@ ADMIN_REDIRECT = (SIGN_IN, 403, 403, 403, 403, 403, 403, REDIRECT)
 BID_LEAD_PAGE = (SIGN_IN, 200, 200, 403, 403, 403, 403, 403)
 COLLEAGUE_PAGE = (SIGN_IN, 404, 200, 403, 403, 403, 403, 403)
 COLLEAGUE_REDIRECT = (SIGN_IN, 404, REDIRECT, 403, 403, 403, 403, 403)
+
+
+def all_404_but_sign_in():
+    return (SIGN_IN,) + (404,) * (len(ACTORS) - 1)
 
 
 def row(scene, get, post=None, data=None, **kwargs):
@@ -225,6 +236,8 @@ ROWS = {
     "trusts:awards": row("none", PROGRAMME_REPORT),
     "trusts:award": row("offered", AWARD_READERS),
     "trusts:award-letter": row("offered", AWARD_READERS),
+    # The signed agreement: both sides download it; before it is signed there is none (404).
+    "trusts:agreement": [row("accepted", AWARD_READERS), row("offered", all_404_but_sign_in())],
     "trusts:accept": [
         row("offered", COUNCIL_AWARD_ACTION),
         # Too late: the council is sent back to the award; the lead still may not act for it.
@@ -232,16 +245,61 @@ ROWS = {
     ],
     "trusts:decline": row("offered", COUNCIL_AWARD_ACTION),
     "trusts:withdraw": row("offered", LEAD_AWARD_ACTION),
+    # The annual review: the lead's, on a pilot the council has accepted.
+    "trusts:review": row("accepted", LEAD_AWARD_ACTION),
     "trusts:record-consultation": row("accepted", COUNCIL_AWARD_ACTION),
     "trusts:evidence": row("accepted", AWARD_READERS),
     "trusts:conditions-met": row("accepted", LEAD_AWARD_ACTION),
-    "trusts:record-payment": row("conditions_met", LEAD_AWARD_ACTION),
+    # Payments. An empty POST is a complete request or approval (the note is optional).
+    "trusts:schedule": [
+        row("accepted", LEAD_AWARD_ACTION),
+        # Fixed once a payment is requested: back to the award.
+        row("payment_requested", LEAD_AWARD_REDIRECT),
+    ],
+    "trusts:request-payment": [
+        row("payment_released", LEAD_AWARD_ACTION, LEAD_AWARD_REDIRECT),
+        # Not yet released (the condition is not met): back to the award, saying why.
+        row("accepted", LEAD_AWARD_REDIRECT),
+    ],
+    "trusts:approve-payment": row("payment_requested", SECOND_OFFICIAL, SECOND_OFFICIAL_REDIRECT),
+    # Sending back needs a reason, so an empty POST comes back with its error.
+    "trusts:send-back-payment": row("payment_requested", SECOND_OFFICIAL),
+    "trusts:record-paid": row("payment_approved", PAYMENT_OFFICIALS),
+    "trusts:payments": row("none", PROGRAMME_REPORT),
     "trusts:trust": row("accepted", AWARD_READERS, pk="trust"),
     "trusts:budget": row("none", PROGRAMME_REPORT),
     # Reports -----------------------------------------------------------------------------
     "trusts:reports": row("none", PROGRAMME_REPORT),
     "trusts:export-status": row("export", PROGRAMME_REPORT),
     "trusts:export-download": row("export", PROGRAMME_REPORT),
+    # Monitoring returns ----------------------------------------------------------------------
+    "monitoring:returns": row("none", PROGRAMME_REPORT),
+    "monitoring:award-returns": [row("pilot", AWARD_READERS), row("offered", AWARD_READERS)],
+    # The council fills in its return: an empty POST comes back with what is missing. Once it
+    # waits for certification the form sends the council to the return instead.
+    "monitoring:return-form": [
+        row("pilot", COUNCIL_AWARD_ACTION),
+        row("return_draft", COUNCIL_AWARD_ACTION, pk="award"),
+        row("return_awaiting", (SIGN_IN, 404, REDIRECT, 404, 404, 404, 403, 403), pk="award"),
+    ],
+    "monitoring:return": row("return_draft", AWARD_READERS),
+    # Check your answers; an empty POST (the state it was drawn at is optional) sends it.
+    "monitoring:send": [
+        row("return_draft", COUNCIL_AWARD_ACTION, (SIGN_IN, 404, REDIRECT, 404, 404, 404, 403, 403)),
+        row("return_awaiting", (SIGN_IN, 404, REDIRECT, 404, 404, 404, 403, 403)),
+    ],
+    # Another Kent officer prepared it, so Kent's officer here may certify it or send it back.
+    "monitoring:certify": [
+        row("return_awaiting", COUNCIL_AWARD_ACTION),
+        row("return_submitted", (SIGN_IN, 404, REDIRECT, 404, 404, 404, 403, 403)),
+    ],
+    "monitoring:send-back": row("return_awaiting", COUNCIL_AWARD_ACTION),
+    # The lead decides; accepting needs no more than the button, asking for changes a reason.
+    "monitoring:accept": [
+        row("return_submitted", LEAD_AWARD_ACTION, (SIGN_IN, 404, 403, 404, 404, 404, REDIRECT, 403)),
+        row("return_draft", (SIGN_IN, 404, 403, 404, 404, 404, REDIRECT, 403)),
+    ],
+    "monitoring:request-changes": row("return_submitted", LEAD_AWARD_ACTION),
 }
 
 # The Django admin, as one group: it is for superusers only, so every actor above, the
@@ -258,6 +316,7 @@ ADMIN_SITE = {
     "admin:reference_servicescope_changelist": (200, 200),
     "admin:trusts_fundingaward_changelist": (200, 200),
     "admin:trusts_reportexport_changelist": (200, 200),
+    "admin:monitoring_monitoringreturn_changelist": (200, 200),
     "admin:auth_group_changelist": (200, 200),
     "admin:axes_accessattempt_changelist": (200, 200),
     "admin:axes_accesslog_changelist": (200, 200),

@@ -36,7 +36,7 @@ from bids.models import (
 from bids.rounds import add_default_criteria
 from core.london import LONDON, end_of_day, start_of_day
 from reference.models import LocalAuthority, ServiceScope
-from trusts import awards, diligence
+from trusts import awards, diligence, payments
 from trusts.enums import CheckKind, CheckResult
 
 PASSWORD = "correct-horse-battery"  # nosec B105
@@ -242,6 +242,10 @@ def submitted_bid(funding_round=None, authority_code="KEN", actor=None):
 
 def assign(bid, assessor, lead=None):
     return AssignmentFactory(bid=bid, assessor=assessor, assigned_by=lead or _first_lead())
+
+
+# Who signs a grant agreement for the council in tests that accept an award.
+SIGNATORY = {"signatory_name": "Graham Badman", "signatory_job_title": "Director of Children's Services"}
 
 
 def today():
@@ -457,3 +461,27 @@ def passed_check(bid, lead, kind=CheckKind.SPOTLIGHT, result=CheckResult.PASSED,
     return diligence.record_check(
         bid, lead, kind=kind, result=result, checked_on=timezone.localdate() - timedelta(days=1), note=note
     )
+
+
+def approver(requester):
+    """An official who may approve what `requester` asked for: an administrator, never them."""
+    admins = User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=requester.pk)
+    return admins.first() or user(Role.ADMIN)
+
+
+def pay_in_full(award, lead, approved_by=None, paid_on=None):
+    """Every instalment of an award whose condition is met, through the payments door: the
+    lead requests each, another official approves it, and its payment is recorded."""
+    approved_by = approved_by or approver(lead)
+    payments.release_first_return(award)
+    for instalment in award.instalments.order_by("number"):
+        payments.request(instalment, lead)
+        payments.approve(instalment, approved_by)
+        payments.record_paid(
+            instalment,
+            lead,
+            reference=f"DH-PAY-{award.pk:04d}-{instalment.number}",
+            paid_on=paid_on or timezone.localdate(),
+        )
+    award.refresh_from_db()
+    return award

@@ -27,10 +27,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import Role, User
 from bids import documents, interviews, workflow
 from bids.models import ConflictOfInterest, Interview
-from trusts import awards
+from monitoring.enums import ReturnState
+from trusts import awards, payments
 from trusts.enums import Audience
 from trusts.exports import jobs
-from trusts.models import ReportExport
+from trusts.models import Instalment, ReportExport
 
 from . import factories
 from .authorisation_expectations import (
@@ -43,6 +44,7 @@ from .authorisation_expectations import (
     SIGN_IN,
 )
 from .conftest import second_factor_given
+from .monitoring.builders import operational, return_in_state
 
 EXPECTATIONS = "tests/authorisation_expectations.py"
 
@@ -264,13 +266,13 @@ class World:
         return award
 
     def award_keys(self, award):
-        return {"reference": award.bid.reference, "pk": award.pk}
+        return {"reference": award.bid.reference, "pk": award.pk, "number": 1}
 
     def scene_offered(self):
         return self.award_keys(self.offered())
 
     def accepted(self):
-        return awards.accept(self.offered(), self.council)
+        return awards.accept(self.offered(), self.council, **factories.SIGNATORY)
 
     def consult(self, award, audiences):
         activities = []
@@ -300,6 +302,45 @@ class World:
         award = self.accepted()
         self.consult(award, list(Audience))
         return self.award_keys(awards.mark_conditions_met(award, self.lead))
+
+    # Payments: Kent's first instalment, released when the condition was met; the lead
+    # requests it and the administrator, another official, approves it.
+
+    def scene_payment_released(self):
+        return self.scene_conditions_met()
+
+    def scene_payment_requested(self):
+        keys = self.scene_conditions_met()
+        payments.request(Instalment.objects.get(award_id=keys["pk"], number=1), self.lead)
+        return keys
+
+    def scene_payment_approved(self):
+        keys = self.scene_payment_requested()
+        payments.approve(Instalment.objects.get(award_id=keys["pk"], number=1), self.people["admin"])
+        return keys
+
+    # Monitoring returns: Kent's pilot, its trust operational 60 days ago, so return 1 has
+    # begun. A colleague of Kent's prepares each return, so Kent's officer may certify it.
+
+    def scene_pilot(self):
+        return {"pk": operational(self.accepted()).pk, "period": 1}
+
+    def return_keys(self, state):
+        award = operational(self.accepted())
+        colleague = factories.user(Role.COUNCIL, "KEN")
+        monitoring_return = return_in_state(
+            state, award, preparer=colleague, certifier=self.council, lead=self.lead
+        )
+        return {"pk": monitoring_return.pk, "award": award.pk, "period": monitoring_return.period}
+
+    def scene_return_draft(self):
+        return self.return_keys(ReturnState.DRAFT)
+
+    def scene_return_awaiting(self):
+        return self.return_keys(ReturnState.AWAITING_CERTIFICATION)
+
+    def scene_return_submitted(self):
+        return self.return_keys(ReturnState.SUBMITTED)
 
     def scene_export(self):
         export = ReportExport.objects.create(format="csv", funding_round=self.round, requested_by=self.lead)

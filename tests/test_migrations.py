@@ -132,3 +132,67 @@ def test_rounds_made_before_set_up_stay_live_and_start_their_history(migrator):
     assert person.history_type == "+" and person.history_change_reason.lower() == history
     User = new.apps.get_model("accounts", "User")
     assert User.objects.get(email="a@doh.example").anonymised_at is None
+
+
+BEFORE_SCHEDULES = [("trusts", "0011_due_diligence"), ("bids", "0007_round_pilot_months")]
+AFTER_SCHEDULES = [("trusts", "0013_schedules_for_existing_awards")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_awards_made_before_payment_schedules_carry_their_terms_and_payments_forward(migrator):
+    """Each award made before agreements and instalments existed takes its round's grant terms
+    and a payment schedule; an award already paid in one payment has that payment as one
+    paid instalment of its whole amount, with its date and reference."""
+    old = migrator.apply_initial_migration(BEFORE_SCHEDULES)
+    User = old.apps.get_model("accounts", "User")
+    Authority = old.apps.get_model("reference", "LocalAuthority")
+    Round = old.apps.get_model("bids", "FundingRound")
+    Bid = old.apps.get_model("bids", "Bid")
+    Award = old.apps.get_model("trusts", "FundingAward")
+    lead = User.objects.create(email="lead@doh.example", full_name="L", role="lead")
+    pilots = Round.objects.get(slug="pilots-2003")
+    made = {}
+    for code, state, supplement in [
+        ("KEN", "paid", 40000),
+        ("LDS", "conditions_met", 25000),
+        ("NFK", "offered", 0),
+    ]:
+        authority = Authority.objects.get(code=code)
+        officer = User.objects.create(
+            email=f"{code}@council.example", full_name=code, role="council", local_authority=authority
+        )
+        bid = Bid.objects.create(
+            funding_round=pilots, authority=authority, reference=f"CTP-2003-{code}", created_by=officer
+        )
+        made[code] = Award.objects.create(
+            bid=bid,
+            base_amount=60000,
+            supplement_amount=supplement,
+            state=state,
+            offered_by=lead,
+            paid_by=lead if state == "paid" else None,
+            paid_at=pilots.closes_at if state == "paid" else None,
+            paid_on=pilots.decision_on if state == "paid" else None,
+            payment_reference="DH-PAY-2003-0142" if state == "paid" else "",
+        )
+
+    new = migrator.apply_tested_migration(AFTER_SCHEDULES)
+    Award = new.apps.get_model("trusts", "FundingAward")
+    Round = new.apps.get_model("bids", "FundingRound")
+    terms = Round.objects.get(slug="pilots-2003").grant_terms
+    schedules = {
+        award.bid.authority.code: [
+            (i.number, int(i.amount), i.trigger, i.state, i.paid_on, i.payment_reference)
+            for i in award.instalments.order_by("number")
+        ]
+        for award in Award.objects.select_related("bid__authority")
+    }
+    assert {award.terms for award in Award.objects.all()} == {terms}
+    assert schedules == {
+        "KEN": [(1, 100000, "conditions_met", "paid", pilots.decision_on, "DH-PAY-2003-0142")],
+        "LDS": [
+            (1, 60000, "conditions_met", "scheduled", None, ""),
+            (2, 25000, "first_return", "scheduled", None, ""),
+        ],
+        "NFK": [(1, 60000, "conditions_met", "scheduled", None, "")],
+    }

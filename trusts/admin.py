@@ -1,14 +1,27 @@
 from django.contrib import admin
 
-from .models import AwardEvent, ConsultationActivity, FundingAward, ReportExport
+from .models import AwardEvent, ConsultationActivity, FundingAward, Instalment, ReportExport
 
 
 class AwardEventInline(admin.TabularInline):
     model = AwardEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "from_state", "to_state", "reason"]
+    fields = ["created_at", "actor", "from_state", "to_state", "title", "reason"]
     readonly_fields = fields
+
+
+class InstalmentInline(admin.TabularInline):
+    """Read-only: instalments move only through trusts/payments.py."""
+
+    model = Instalment
+    extra = 0
+    can_delete = False
+    fields = ["number", "amount", "trigger", "due_on", "state", "paid_on", "payment_reference"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class ConsultationActivityInline(admin.TabularInline):
@@ -23,11 +36,11 @@ class ConsultationActivityInline(admin.TabularInline):
 class FundingAwardAdmin(admin.ModelAdmin):
     """Read-only: awards change only through trusts/awards.py, which keeps the audit trail."""
 
-    list_display = ["bid", "state", "total", "offered_at", "paid_on"]
+    list_display = ["bid", "state", "total", "offered_at"]
     list_filter = ["state", "bid__funding_round"]
     search_fields = ["bid__reference", "bid__authority__name"]
     list_select_related = ["bid__authority"]
-    inlines = [ConsultationActivityInline, AwardEventInline]
+    inlines = [InstalmentInline, ConsultationActivityInline, AwardEventInline]
 
     def has_add_permission(self, request):
         return False

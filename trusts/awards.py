@@ -19,10 +19,9 @@ from accounts.models import Role, User
 from bids.models import FundingRound, GovernanceModel
 from bids.queries import council_recipients as bid_recipients
 from core.door import Edge, LifeCycle, Refused, Stale
-from core.london import long_date
 from core.money import money
 
-from . import diligence, payments
+from . import agreements, diligence, schedules
 from .enums import COMMITTED_STATES, Audience, AwardState
 from .letters import award_letter, letter_filename
 from .models import AwardEvent, ConsultationActivity, FundingAward, Trust
@@ -61,6 +60,24 @@ def award_problems(funding_round, base_amount, supplement_amount, justification)
     return problems
 
 
+def budget_problems(funding_round, total, excluding=None):
+    """Whether an award of `total` fits the round's budget, counting every award that stands
+    but `excluding` (an award being varied, whose own amount is replaced). Call with the
+    round locked, as offering and varying an award both do."""
+    if funding_round.total_budget is None:
+        return []
+    spent = committed(funding_round)[0]
+    if excluding is not None and excluding.state in COMMITTED_STATES:
+        spent -= excluding.total
+    if spent + total <= funding_round.total_budget:
+        return []
+    left = funding_round.total_budget - spent
+    return [
+        f"This award of {money(total)} would take {funding_round.name} past its budget: "
+        f"{money(left)} of {money(funding_round.total_budget)} is left"
+    ]
+
+
 def offer(bid, base_amount, supplement_amount, justification, actor, now=None, ggis_reference=""):
     """Offer an award to an approved bid. Call inside the approval's transaction.
 
@@ -76,18 +93,14 @@ def offer(bid, base_amount, supplement_amount, justification, actor, now=None, g
         )
         if problems:
             raise AwardError(*problems)
-        spent, places_taken = committed(funding_round)
-        total = base_amount + supplement_amount
+        places_taken = committed(funding_round)[1]
         if funding_round.pilot_places is not None and places_taken >= funding_round.pilot_places:
             raise AwardError(
                 f"All {funding_round.pilot_places} pilot places in {funding_round.name} have been awarded"
             )
-        if funding_round.total_budget is not None and spent + total > funding_round.total_budget:
-            left = funding_round.total_budget - spent
-            raise AwardError(
-                f"This award of {money(total)} would take {funding_round.name} past its budget: "
-                f"{money(left)} of {money(funding_round.total_budget)} is left"
-            )
+        problems = budget_problems(funding_round, base_amount + supplement_amount)
+        if problems:
+            raise AwardError(*problems)
         award = FundingAward.objects.create(
             bid=bid,
             base_amount=base_amount,
@@ -98,7 +111,7 @@ def offer(bid, base_amount, supplement_amount, justification, actor, now=None, g
             offered_at=now,
             offered_by=actor,
         )
-        payments.default_schedule(award)
+        schedules.default_schedule(award)
         AwardEvent.objects.create(
             award=award,
             actor=actor,
@@ -110,7 +123,7 @@ def offer(bid, base_amount, supplement_amount, justification, actor, now=None, g
         queue_email(
             council_recipients(award),
             "award_offered",
-            {"award": award, "bid": bid, "total": total},
+            {"award": award, "bid": bid, "total": award.base_amount + award.supplement_amount},
             attachments=[(letter_filename(award), award_letter(award), "application/pdf")],
         )
     return award
@@ -143,28 +156,24 @@ def conditions_met_problems(award):
     return []
 
 
-def payable(change):
-    award, details = change.record, change.details
-    paid_on = details.get("paid_on")
-    problems = []
-    if not (details.get("reference") or "").strip():
-        problems.append("Enter the payment reference")
-    if paid_on is None:
-        problems.append("Enter the date the payment was made")
-    elif paid_on > timezone.localtime(change.now).date():
-        problems.append("The date the payment was made must be today or in the past")
-    elif award.conditions_met_at and paid_on < timezone.localtime(award.conditions_met_at).date():
-        problems.append(
-            "The date the payment was made must be on or after the day the consultation condition was met"
-        )
-    return problems
+def all_instalments_paid(change):
+    """The award is paid only when every instalment of its schedule is (trusts/payments.py)."""
+    if schedules.unpaid(change.record).exists():
+        return ["The award is paid only once every instalment of its schedule has been paid"]
+    return []
 
 
 def consultation_complete(change):
     return conditions_met_problems(change.record)
 
 
-def set_up_trust(change):
+def signed(change):
+    return agreements.signatory_problems(change.details)
+
+
+def sign_and_set_up_trust(change):
+    """Accepting is signing the grant agreement; the pilot trust is set up with it."""
+    agreements.sign(change)
     create_trust(change.record, change.now)
 
 
@@ -177,23 +186,38 @@ MANAGE = "trusts.manage_awards"
 RESPOND = "trusts.respond_to_award"
 
 EDGES = {
-    "accept": AwardEdge(RESPOND, "accept", email="award_accepted", tell_programme=True, also=set_up_trust),
+    "accept": AwardEdge(
+        RESPOND,
+        "accept",
+        email="award_accepted",
+        tell_programme=True,
+        guard=signed,
+        also=sign_and_set_up_trust,
+    ),
     "decline": AwardEdge(RESPOND, "decline", needs_reason=True, email="award_declined", tell_programme=True),
     "mark_conditions_met": AwardEdge(
         MANAGE,
         "mark the consultation condition met for",
         email="award_conditions_met",
         guard=consultation_complete,
+        also=schedules.release_on_conditions_met,
     ),
-    "record_payment": AwardEdge(MANAGE, "record a payment for", email="award_paid", guard=payable),
+    # Taken by the payments door as the last instalment is paid; that door tells the council.
+    "mark_paid": AwardEdge(
+        schedules.RECORD_PAYMENT, "record the last payment for", guard=all_instalments_paid
+    ),
     "withdraw": AwardEdge(MANAGE, "withdraw", needs_reason=True, email="award_withdrawn"),
+    # Stopping a pilot at its annual review (trusts/reviews.py), which tells the council.
+    "stop": AwardEdge(MANAGE, "stop", needs_reason=True),
+    # An annual review increases an award already paid in full (trusts/reviews.py).
+    "increase": AwardEdge(MANAGE, "increase", needs_reason=True),
 }
 
 
 class AwardLifeCycle(LifeCycle):
     noun = "award"
     edges = EDGES
-    detail_names = frozenset({"reference", "paid_on"})
+    detail_names = frozenset(agreements.SIGNATORY_FIELDS)
     refused = AwardError
     stale = StaleAward
 
@@ -219,29 +243,18 @@ class AwardLifeCycle(LifeCycle):
         elif name == "mark_conditions_met":
             award.conditions_met_at = now
             award.conditions_met_by = actor
-        elif name == "record_payment":
-            award.paid_at = now
-            award.paid_by = actor
-            award.paid_on = change.details["paid_on"]
-            award.payment_reference = change.details["reference"].strip()
-        elif name == "withdraw":
+        elif name in ("withdraw", "stop"):
             award.withdrawn_at = now
             award.withdrawn_by = actor
             award.withdrawn_reason = change.reason
 
     def record_event(self, change):
-        reason = change.reason
-        if change.name == "record_payment":
-            details = change.details
-            reason = f"Paid on {long_date(details['paid_on'])}, reference {details['reference'].strip()}" + (
-                f". {reason}" if reason else ""
-            )
         return AwardEvent.objects.create(
             award=change.record,
             actor=change.actor,
             from_state=change.from_state,
             to_state=change.record.state,
-            reason=reason,
+            reason=change.reason,
             created_at=change.now,
         )
 
@@ -254,12 +267,28 @@ class AwardLifeCycle(LifeCycle):
 
 
 AWARDS = AwardLifeCycle()
-available_actions = AWARDS.available
+# Changes an annual review makes (trusts/reviews.py), never offered on the award page itself.
+BY_REVIEW_ONLY = {"stop", "increase"}
 
 
-def accept(award, actor, *, expected_state=None, now=None):
-    """The council accepts the offer; its pilot trust is created in the same transaction."""
-    return AWARDS.change_state(award, "accept", actor, expected_state=expected_state, now=now)
+def available_actions(award, user):
+    """What this person can do to the award from its page now."""
+    return [name for name in AWARDS.available(award, user) if name not in BY_REVIEW_ONLY]
+
+
+def accept(award, actor, *, signatory_name, signatory_job_title, expected_state=None, now=None):
+    """The council accepts the offer by signing its grant agreement through a named signatory
+    with authority to commit it; the agreement and the pilot trust are made in the same
+    transaction."""
+    return AWARDS.change_state(
+        award,
+        "accept",
+        actor,
+        expected_state=expected_state,
+        now=now,
+        signatory_name=signatory_name,
+        signatory_job_title=signatory_job_title,
+    )
 
 
 def decline(award, actor, reason, *, expected_state=None, now=None):
@@ -273,18 +302,14 @@ def mark_conditions_met(award, actor, note="", *, expected_state=None, now=None)
     )
 
 
-def record_payment(award, actor, *, reference, paid_on, note="", expected_state=None, now=None):
-    """The lead records the payment. Only after the consultation condition is met."""
-    return AWARDS.change_state(
-        award,
-        "record_payment",
-        actor,
-        reason=note,
-        expected_state=expected_state,
-        now=now,
-        reference=reference,
-        paid_on=paid_on,
-    )
+def increase(award, actor, reason, *, now=None):
+    """An award paid in full has more to pay once an annual review increases it."""
+    return AWARDS.change_state(award, "increase", actor, reason=reason, now=now)
+
+
+def stop(award, actor, reason, *, now=None):
+    """Withdraw an accepted award whose pilot is stopped: only through an annual review."""
+    return AWARDS.change_state(award, "stop", actor, reason=reason, now=now)
 
 
 def withdraw(award, actor, reason, *, expected_state=None, now=None):

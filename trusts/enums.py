@@ -38,6 +38,18 @@ class InstalmentState(models.TextChoices):
     PAID = "paid", "Paid"
 
 
+class ReviewOutcome(models.TextChoices):
+    """The annual review's decision on a pilot (GovS 015: continue, amend or stop)."""
+
+    CONTINUE = "continue", "Continue as agreed"
+    AMEND = "amend", "Amend the award"
+    STOP = "stop", "Stop the pilot"
+
+
+# Awards an annual review can be held on: accepted, whatever has been paid since.
+REVIEWABLE_STATES = [AwardState.ACCEPTED, AwardState.CONDITIONS_MET, AwardState.PAID]
+
+
 class CheckKind(models.TextChoices):
     """The due diligence checks made on an authority before it is offered a grant (GovS 015)."""
 

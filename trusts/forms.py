@@ -12,36 +12,126 @@ from django.utils import timezone
 from bids.forms.decisions import RejectForm
 from bids.forms.setup import ggis_reference
 from bids.models import FundingRound
-from core.forms.base import GovForm, ReasonForm, StateForm, WordLimit, helper, words_at_most
+from core.forms.base import (
+    GovForm,
+    ReasonForm,
+    StateForm,
+    WordLimit,
+    counted_textarea,
+    helper,
+    words_at_most,
+)
 from core.forms.fields import DATE_PARTS, DateField, MoneyField
-from core.forms.layout import money
+from core.forms.layout import Reveal, money
 from core.money import money as money_text
 from core.money import plain_amount
 
-from .enums import Audience, AwardState, CheckKind, CheckResult, ExportFormat
+from .enums import (
+    Audience,
+    AwardState,
+    CheckKind,
+    CheckResult,
+    ExportFormat,
+    InstalmentState,
+    PaymentTrigger,
+    ReviewOutcome,
+)
 from .evidence import check_evidence
 from .exports import giving
-from .models import FundingAward
+from .models import FundingAward, Instalment
 
 MAX_REASON_WORDS = 300
 MAX_SUMMARY_WORDS = 300
 MAX_PEOPLE = 10_000_000
 
 
+def round_and_status_filter(model, round_path, statuses, doc):
+    """A list's filters by round and by status, side by side, read from the query string:
+    the awards, payments and monitoring returns lists each have one."""
+
+    class Meta:
+        fields = ["funding_round", "state"]
+
+    Meta.model = model
+
+    def __init__(self, *args, **kwargs):
+        django_filters.FilterSet.__init__(self, *args, **kwargs)
+        self.form.helper = helper(
+            Div(
+                Div(Field.select("funding_round"), css_class="govuk-grid-column-one-third"),
+                Div(Field.select("state"), css_class="govuk-grid-column-one-third"),
+                css_class="govuk-grid-row",
+            )
+        )
+
+    return type(
+        f"{model.__name__}Filter",
+        (django_filters.FilterSet,),
+        {
+            "__doc__": doc,
+            "__module__": __name__,
+            "funding_round": django_filters.ModelChoiceFilter(
+                label="Round",
+                field_name=round_path,
+                queryset=FundingRound.objects.order_by("-opens_at"),
+                to_field_name="slug",
+                empty_label="All rounds",
+            ),
+            "state": django_filters.ChoiceFilter(
+                label="Status", choices=statuses, empty_label="All statuses"
+            ),
+            "Meta": Meta,
+            "__init__": __init__,
+        },
+    )
+
+
 # Awards -------------------------------------------------------------------------------
 
 
 class AcceptForm(StateForm):
+    """Accepting is signing the grant agreement: by a named person with authority to commit
+    the council, who confirms it."""
+
+    signatory_name = forms.CharField(
+        label="Full name of the person signing for the council",
+        max_length=200,
+        error_messages={
+            "required": "Enter the full name of the person signing for the council",
+            "max_length": "The name must be 200 characters or fewer",
+        },
+    )
+    signatory_job_title = forms.CharField(
+        label="Their job title",
+        help_text="For example, Director of Children's Services or Chief Executive.",
+        max_length=200,
+        error_messages={
+            "required": "Enter the job title of the person signing for the council",
+            "max_length": "The job title must be 200 characters or fewer",
+        },
+    )
     confirm = forms.BooleanField(required=True)
 
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, record=record, **kwargs)
         name = record.bid.authority.name
-        self.fields["confirm"].label = f"I confirm that {name} accepts this award and its conditions"
-        self.fields["confirm"].error_messages["required"] = (
-            f"Confirm that {name} accepts this award and its conditions"
+        self.fields["confirm"].label = (
+            f"I confirm that I have authority to commit {name} to this grant agreement, and that {name} "
+            "accepts the award on these terms"
         )
-        self.helper = helper("expected_state", Field.checkbox("confirm"))
+        self.fields["confirm"].error_messages["required"] = (
+            f"Confirm that you have authority to commit {name} and that it accepts the award on these terms"
+        )
+        self.helper = helper(
+            "expected_state",
+            Fieldset(
+                Field.text("signatory_name", field_width=30, autocomplete="name"),
+                Field.text("signatory_job_title", field_width=30, autocomplete="organization-title"),
+                Field.checkbox("confirm"),
+                legend="Sign the agreement",
+                legend_size=Size.MEDIUM,
+            ),
+        )
 
 
 def decline_form(data=None, *, award):
@@ -65,10 +155,13 @@ def withdraw_form(data=None, *, award):
     )
 
 
-class ConditionsMetForm(StateForm):
+class NoteForm(StateForm):
+    """A change confirmed with optional notes for the award's history: the consultation
+    condition met, a payment requested or approved."""
+
     note = forms.CharField(
         label="Notes (optional)",
-        help_text="For example, how you checked the consultation. Recorded in the award's history.",
+        help_text="Recorded in the award's history.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[WordLimit(MAX_REASON_WORDS, f"Notes must be {MAX_REASON_WORDS} words or fewer")],
@@ -79,7 +172,30 @@ class ConditionsMetForm(StateForm):
         self.helper = helper("expected_state", Field.textarea("note", max_words=MAX_REASON_WORDS))
 
 
+class ConditionsMetForm(NoteForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "note"
+        ].help_text = "For example, how you checked the consultation. Recorded in the award's history."
+
+
+# Payments ------------------------------------------------------------------------------
+
+
+def send_back_form(data=None, *, instalment):
+    return ReasonForm(
+        data,
+        record=instalment,
+        label="Why are you sending this payment request back?",
+        hint="The official who requested it will see this reason in the email telling them.",
+        required_message="Enter the reason you are sending the payment request back",
+    )
+
+
 class PaymentForm(StateForm):
+    """The payment of an approved instalment, as the finance system made it."""
+
     reference = forms.CharField(
         label="Payment reference",
         help_text="As it appears in the finance system, for example DH-PAY-2003-0142.",
@@ -95,7 +211,7 @@ class PaymentForm(StateForm):
 
     def __init__(self, *args, record, **kwargs):
         super().__init__(*args, record=record, **kwargs)
-        self.award = record
+        self.instalment = record
         self.fields["paid_on"].help_text = f"For example, {timezone.localdate():%-d %-m %Y}"
         self.helper = helper(
             "expected_state",
@@ -105,14 +221,111 @@ class PaymentForm(StateForm):
 
     def clean_paid_on(self):
         paid_on = self.cleaned_data["paid_on"]
-        met = self.award.conditions_met_at
-        if paid_on and met and paid_on < timezone.localtime(met).date():
+        approved = self.instalment.approved_at
+        if paid_on and approved and paid_on < timezone.localtime(approved).date():
             self.fields["paid_on"].widget.error_parts = DATE_PARTS
             raise ValidationError(
-                f"The date the payment was made must be on or after {timezone.localtime(met):%-d %B %Y}, "
-                "when the consultation condition was met"
+                f"The date the payment was made must be on or after {timezone.localtime(approved):%-d %B %Y}, "
+                "when the payment was approved"
             )
         return paid_on
+
+
+class ScheduleForm(GovForm):
+    """An award's instalments, one row of fields each (amount, when it becomes payable, the
+    date for one paid on a date), a box to remove each, and one empty row to add another."""
+
+    def __init__(self, *args, award, rows, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.award = award
+        self.rows = rows
+        layout = []
+        for number in range(1, rows + 1):
+            self.fields[f"amount_{number}"] = MoneyField(
+                subject=f"the amount of instalment {number}",
+                label="Amount",
+                required=False,
+            )
+            self.fields[f"trigger_{number}"] = forms.ChoiceField(
+                label="When it becomes payable",
+                choices=PaymentTrigger.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"due_on_{number}"] = DateField(
+                subject=f"the date instalment {number} becomes payable",
+                label="Date",
+                required=False,
+                help_text="For an instalment paid on or after a date, for example 1 4 2004.",
+            )
+            self.fields[f"remove_{number}"] = forms.BooleanField(
+                label=f"Remove instalment {number}", required=False
+            )
+            layout.append(
+                Fieldset(
+                    money(f"amount_{number}"),
+                    Field.radios(f"trigger_{number}", legend_size=Size.SMALL),
+                    Field(f"due_on_{number}", context={"legend_size": Size.for_legend(Size.SMALL)}),
+                    Field.checkbox(f"remove_{number}", small=True),
+                    legend=f"Instalment {number}",
+                    legend_size=Size.MEDIUM,
+                )
+            )
+        self.helper = helper(*layout)
+
+    def clean(self):
+        cleaned = super().clean()
+        schedule = []
+        for number in range(1, self.rows + 1):
+            amount = cleaned.get(f"amount_{number}")
+            trigger = cleaned.get(f"trigger_{number}")
+            due_on = cleaned.get(f"due_on_{number}")
+            if cleaned.get(f"remove_{number}") or (
+                amount is None and not trigger and f"amount_{number}" not in self.errors
+            ):
+                continue
+            if f"amount_{number}" in self.errors:
+                schedule.append((None, trigger, due_on))
+                continue
+            if amount is None:
+                self.add_error(f"amount_{number}", f"Enter the amount of instalment {number}")
+            elif amount <= 0:
+                self.add_error(f"amount_{number}", f"Enter an amount greater than £0 for instalment {number}")
+            if not trigger:
+                self.add_error(f"trigger_{number}", f"Select when instalment {number} becomes payable")
+            elif (
+                trigger == PaymentTrigger.ON_DATE and due_on is None and f"due_on_{number}" not in self.errors
+            ):
+                self.add_error(f"due_on_{number}", f"Enter the date instalment {number} becomes payable")
+            schedule.append((amount, trigger, due_on))
+        if not self.errors:
+            added = sum((amount for amount, _, _ in schedule), Decimal("0"))
+            if not schedule:
+                self.add_error(
+                    None,
+                    f"Add at least one instalment: the schedule must add up to {money_text(self.award.total)}",
+                )
+            elif added != self.award.total:
+                self.add_error(
+                    None,
+                    f"The instalments must add up to {money_text(self.award.total)}, the award's total: "
+                    f"they add up to {money_text(added)}",
+                )
+        cleaned["schedule"] = schedule
+        return cleaned
+
+
+PaymentFilter = round_and_status_filter(
+    Instalment,
+    "award__bid__funding_round",
+    [
+        (InstalmentState.SCHEDULED, "Scheduled"),
+        (InstalmentState.REQUESTED, "Awaiting approval"),
+        (InstalmentState.APPROVED, "Approved, awaiting payment"),
+        (InstalmentState.PAID, "Paid"),
+    ],
+    "The payments list's filters, read from the query string.",
+)
 
 
 # Due diligence -------------------------------------------------------------------------
@@ -379,30 +592,108 @@ class ReportForm(GovForm):
         return cleaned
 
 
-class AwardFilter(django_filters.FilterSet):
-    """The awards list's filters, read from the query string."""
+AwardFilter = round_and_status_filter(
+    FundingAward,
+    "bid__funding_round",
+    AwardState.choices,
+    "The awards list's filters, read from the query string.",
+)
 
-    funding_round = django_filters.ModelChoiceFilter(
-        label="Round",
-        field_name="bid__funding_round",
-        queryset=FundingRound.objects.order_by("-opens_at"),
-        to_field_name="slug",
-        empty_label="All rounds",
+
+# Annual review ---------------------------------------------------------------------------
+
+
+class ReviewForm(GovForm):
+    """The annual review's decision: continue, amend the award (its new amounts revealed under
+    that choice) or stop the pilot (the sum to recover revealed under that one), with reasons."""
+
+    outcome = forms.ChoiceField(
+        label="What is the review's decision?",
+        choices=ReviewOutcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the review's decision"},
     )
-    state = django_filters.ChoiceFilter(
-        label="Status", choices=AwardState.choices, empty_label="All statuses"
+    base_amount = MoneyField(subject="the base award", label="Base award", required=False)
+    supplement_amount = MoneyField(
+        subject="the supplement", label="Supplement for a large or complex trust", required=False
+    )
+    supplement_justification = forms.CharField(
+        label="Why does this trust need a supplement?",
+        widget=counted_textarea(3),
+        required=False,
+        validators=[words_at_most(300, "The justification")],
+    )
+    to_recover = MoneyField(
+        subject="the sum to recover",
+        label="Sum to recover from the council (optional)",
+        required=False,
+    )
+    reasons = forms.CharField(
+        label="Reasons for the decision",
+        help_text="The council is sent these reasons.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the reasons for the review's decision"},
+        validators=[words_at_most(MAX_REASON_WORDS, "The reasons")],
     )
 
-    class Meta:
-        model = FundingAward
-        fields = ["funding_round", "state"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.helper = helper(
-            Div(
-                Div(Field.select("funding_round"), css_class="govuk-grid-column-one-third"),
-                Div(Field.select("state"), css_class="govuk-grid-column-one-third"),
-                css_class="govuk-grid-row",
-            )
+    def __init__(self, *args, award, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "base_amount": plain_amount(award.base_amount, grouped=True),
+                "supplement_amount": plain_amount(award.supplement_amount, grouped=True),
+                "supplement_justification": award.supplement_justification,
+            },
         )
+        super().__init__(*args, **kwargs)
+        self.award = award
+        funding_round = award.bid.funding_round
+        self.fields[
+            "base_amount"
+        ].help_text = f"Up to {money_text(funding_round.base_award)}, the round's base award."
+        self.fields[
+            "supplement_amount"
+        ].help_text = f"Up to {money_text(funding_round.max_supplement)}. Enter 0 for none."
+        self.fields[
+            "to_recover"
+        ].help_text = "Grant paid that the council has not spent on the pilot, or spent on anything else."
+        self.helper = helper(
+            Reveal(
+                "outcome",
+                {
+                    ReviewOutcome.AMEND: [
+                        money("base_amount"),
+                        money("supplement_amount"),
+                        Field.textarea("supplement_justification", rows=3, max_words=300),
+                    ],
+                    ReviewOutcome.STOP: [money("to_recover")],
+                },
+                legend_size=Size.MEDIUM,
+            ),
+            Field.textarea("reasons", rows=5, max_words=MAX_REASON_WORDS),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome == ReviewOutcome.AMEND:
+            if cleaned.get("base_amount") is None and "base_amount" not in self.errors:
+                self.add_error("base_amount", "Enter the amended base award")
+            if cleaned.get("supplement_amount") is None and "supplement_amount" not in self.errors:
+                cleaned["supplement_amount"] = Decimal("0")
+            if (cleaned.get("supplement_amount") or 0) > 0 and not (
+                cleaned.get("supplement_justification") or ""
+            ).strip():
+                self.add_error(
+                    "supplement_justification", "Explain why this large or complex trust needs a supplement"
+                )
+        else:
+            # Only the chosen decision's own questions count: amounts typed under another
+            # choice before changing one's mind are not read.
+            for name in ("base_amount", "supplement_amount", "supplement_justification"):
+                self.errors.pop(name, None)
+                cleaned.pop(name, None)
+        if outcome != ReviewOutcome.STOP:
+            self.errors.pop("to_recover", None)
+            cleaned.pop("to_recover", None)
+        return cleaned

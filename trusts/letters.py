@@ -8,14 +8,14 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import ListFlowable, ListItem, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, TableStyle
 from reportlab.platypus.flowables import KeepTogether
 
 from core.london import long_date
 from core.money import money
 
 from .enums import CONSULTATION_CONDITION, FUNDER_NAME, AwardState
-from .pdf import a4_document, escape
+from .pdf import Paragraph, Table, a4_document, escape
 
 BLACK = colors.HexColor("#0b0c0c")
 GREY = colors.HexColor("#505a5f")
@@ -38,6 +38,11 @@ def styles():
                                leading=13, textColor=BLACK),
         "amount": ParagraphStyle("amount", parent=sheet["BodyText"], fontName="Helvetica", fontSize=10.5,
                                  leading=13, textColor=BLACK, alignment=TA_RIGHT),
+        "letterhead": ParagraphStyle("letterhead", parent=sheet["BodyText"], fontName="Helvetica-Bold",
+                                     fontSize=13, leading=16, textColor=BLACK),
+        "numbered": ParagraphStyle("numbered", parent=sheet["BodyText"], fontName="Helvetica", fontSize=10.5,
+                                   leading=14, textColor=BLACK, spaceAfter=2 * mm, leftIndent=6 * mm,
+                                   bulletIndent=0, bulletFontName="Helvetica", bulletFontSize=10.5),
         "address": ParagraphStyle("address", parent=sheet["BodyText"], fontName="Helvetica", fontSize=9.5,
                                   leading=12, textColor=BLACK, alignment=TA_RIGHT),
     }  # fmt: skip
@@ -68,8 +73,7 @@ def what_happens_next(award, link):
             f"will now be paid. You can follow it in the service: {link}"
         )
     if state == AwardState.PAID:
-        paid = long_date(award.paid_on) if award.paid_on else long_date(award.paid_at)
-        return f"The award was paid on {paid}. Its record stays in the service: {link}"
+        return f"The award was paid in full on {long_date(award.paid_on)}. Its record stays in the service: {link}"
     if state == AwardState.DECLINED:
         return f"{award.bid.authority.name} declined this offer on {long_date(award.responded_at)}."
     return f"This offer was withdrawn on {long_date(award.withdrawn_at)}."
@@ -94,11 +98,12 @@ def award_letter(award):
     letterhead = Table(
         [
             [
-                Paragraph(f"<b>{FUNDER_NAME}</b>", s["heading"]),
+                Paragraph(f"<b>{FUNDER_NAME}</b>", s["letterhead"]),
                 Paragraph("<br/>".join(LETTERHEAD), s["address"]),
             ]
         ],
         colWidths=[87 * mm, 87 * mm],
+        layout=True,
     )
     letterhead.setStyle(
         TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, 0), 2, BLACK)])
@@ -152,20 +157,16 @@ def award_letter(award):
     story += [table, Paragraph("Conditions of the award", s["heading"])]
     conditions = [
         f"{escape(authority.name)} must {CONSULTATION_CONDITION[0].lower()}{escape(CONSULTATION_CONDITION[1:])} "
-        "Record each consultation activity in the service; the award is paid once the Department "
-        "confirms that consultation has reached all three groups.",
+        "Record each consultation activity in the service; the award is paid in arrears, the first "
+        "instalment once the Department confirms that consultation has reached all three groups.",
         f"{escape(authority.name)} remains accountable for the services it delegates to the trust.",
         f"The trust should be operational by {long_date(funding_round.operational_on)}.",
         "The funding is for setting up and running the pilot trust described in the bid.",
     ]
-    story.append(
-        ListFlowable(
-            [ListItem(Paragraph(text, s["body"]), leftIndent=12) for text in conditions],
-            bulletType="1",
-            bulletFontName="Helvetica",
-            bulletFontSize=10.5,
-        )
-    )
+    story += [
+        Paragraph(text, s["numbered"], bulletText=f"{number}.")
+        for number, text in enumerate(conditions, start=1)
+    ]
     link = f"{settings.SITE_URL}{reverse('trusts:award', kwargs={'pk': award.pk})}"
     story += [
         Paragraph("What happens next", s["heading"]),

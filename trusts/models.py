@@ -14,6 +14,7 @@ from core.money import MONEY
 from reference.models import LocalAuthority, ServiceScope
 
 from .enums import (
+    REVIEWABLE_STATES,
     WITHDRAWABLE_AWARD_STATES,
     Audience,
     AwardState,
@@ -23,6 +24,7 @@ from .enums import (
     ExportState,
     InstalmentState,
     PaymentTrigger,
+    ReviewOutcome,
 )
 
 
@@ -82,12 +84,6 @@ class FundingAward(ConcurrentTransitionModel, models.Model):
     conditions_met_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    paid_at = models.DateTimeField(null=True, blank=True)
-    paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    payment_reference = models.CharField(max_length=60, blank=True)
-    paid_on = models.DateField("date paid", null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -113,6 +109,13 @@ class FundingAward(ConcurrentTransitionModel, models.Model):
             return self.responded_at
         return None
 
+    @property
+    def paid_on(self):
+        """The day its last instalment was paid, or None before any is. Payments are recorded
+        only on instalments (trusts/payments.py), so this reads them."""
+        days = [instalment.paid_on for instalment in self.instalments.all() if instalment.paid_on]
+        return max(days, default=None)
+
     # Transitions: only the state machine lives here. trusts/awards.py is the one door that
     # calls them, checks the actor, saves, records the event and queues email.
     @transition(field=state, source=AwardState.OFFERED, target=AwardState.ACCEPTED)
@@ -128,12 +131,20 @@ class FundingAward(ConcurrentTransitionModel, models.Model):
         pass
 
     @transition(field=state, source=AwardState.CONDITIONS_MET, target=AwardState.PAID)
-    def record_payment(self):
-        pass
+    def mark_paid(self):
+        """When its last instalment is paid (trusts/payments.py)."""
 
     @transition(field=state, source=WITHDRAWABLE_AWARD_STATES, target=AwardState.WITHDRAWN)
     def withdraw(self):
         pass
+
+    @transition(field=state, source=AwardState.PAID, target=AwardState.CONDITIONS_MET)
+    def increase(self):
+        """An annual review adds to an award paid in full: there is more to pay."""
+
+    @transition(field=state, source=REVIEWABLE_STATES, target=AwardState.WITHDRAWN)
+    def stop(self):
+        """At an annual review (trusts/reviews.py): the pilot stops, whatever has been paid."""
 
 
 class GrantAgreement(models.Model):
@@ -197,11 +208,73 @@ class Instalment(ConcurrentTransitionModel, models.Model):
     def __str__(self):
         return f"Instalment {self.number} of award {self.award_id}"
 
+    # Transitions: only the state machine lives here. trusts/payments.py is the one door that
+    # calls them, checks the actor and the two-person rule, saves, records and tells.
+    @transition(field=state, source=InstalmentState.SCHEDULED, target=InstalmentState.REQUESTED)
+    def request(self):
+        pass
+
+    @transition(field=state, source=InstalmentState.REQUESTED, target=InstalmentState.APPROVED)
+    def approve(self):
+        pass
+
+    @transition(field=state, source=InstalmentState.REQUESTED, target=InstalmentState.SCHEDULED)
+    def send_back(self):
+        pass
+
+    @transition(field=state, source=InstalmentState.APPROVED, target=InstalmentState.PAID)
+    def record_paid(self):
+        pass
+
+
+class AnnualReview(models.Model):
+    """The lead's annual review of a pilot: continue, amend the award (within the round's
+    limits and budget, as an approval is held to) or stop it (the award withdrawn, with any
+    sum to be recovered), with the reasons the council is told (trusts/reviews.py)."""
+
+    award = models.ForeignKey(FundingAward, on_delete=models.CASCADE, related_name="reviews")
+    number = models.PositiveSmallIntegerField(help_text="The pilot's first, second ... review.")
+    outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices)
+    reasons = models.TextField()
+    base_before = models.DecimalField(**MONEY)
+    supplement_before = models.DecimalField(**MONEY)
+    base_after = models.DecimalField(**MONEY)
+    supplement_after = models.DecimalField(**MONEY)
+    to_recover = models.DecimalField(
+        **MONEY, default=0, help_text="On stopping: the sum the council must repay (paid but not spent)."
+    )
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["award", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "number"], name="review_number_unique"),
+            models.CheckConstraint(name="review_recovery_not_negative", condition=Q(to_recover__gte=0)),
+        ]
+
+    def __str__(self):
+        return f"Annual review {self.number} of award {self.award_id}: {self.get_outcome_display().lower()}"
+
+    @property
+    def total_before(self):
+        return self.base_before + self.supplement_before
+
+    @property
+    def total_after(self):
+        return self.base_after + self.supplement_after
+
 
 class AwardEvent(models.Model):
     """The audit trail of an award: who did what, when, from what, to what, and why."""
 
     award = models.ForeignKey(FundingAward, on_delete=models.CASCADE, related_name="events")
+    # An instalment's step: from_state and to_state are then the instalment's states.
+    instalment = models.ForeignKey(
+        Instalment, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    # What happened, for an event that does not change the award's state ("Payment approved").
+    title = models.CharField(max_length=80, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)

@@ -7,17 +7,34 @@ functions here, so a figure in a report is the figure on the page.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import Role
 from bids.models import Bid, BidState
 from reference.models import Region
 
-from .enums import ACCEPTED_STATES, COMMITTED_STATES, NOT_STANDING_STATES, Audience, AwardState
-from .models import AwardEvent, FundingAward
+from .enums import ACCEPTED_STATES, COMMITTED_STATES, NOT_STANDING_STATES, Audience, InstalmentState
+from .models import AwardEvent, FundingAward, Instalment
 
 AWARDS_PER_PAGE = 50
+PAYMENTS_PER_PAGE = 50
 ZERO = Decimal("0")
+
+# The money of the awards that stand, by where it is on its way to the council; the four
+# add up to "awarded". Each figure is defined here once, for every page and export.
+#   scheduled: instalments not yet approved (scheduled, or requested and awaiting approval)
+#   approved: approved, not yet paid
+#   paid: paid instalments
+PAYMENT_STAGES = {
+    "scheduled": [InstalmentState.SCHEDULED, InstalmentState.REQUESTED],
+    "approved": [InstalmentState.APPROVED],
+    "paid": [InstalmentState.PAID],
+}
+
+
+def paid_instalments():
+    return Instalment.objects.filter(state=InstalmentState.PAID)
 
 
 def awards_for(user):
@@ -35,9 +52,16 @@ def awards_for(user):
 def awards_in(funding_round=None, states=None):
     """Awards in one round (or all), in the order the list and every export show them."""
     last_event = AwardEvent.objects.filter(award=OuterRef("pk")).order_by("-created_at", "-pk")
+    paid = paid_instalments().filter(award=OuterRef("pk")).order_by().values("award")
     awards = (
         FundingAward.objects.select_related("bid__authority", "bid__funding_round")
-        .annotate(last_changed_at=Subquery(last_event.values("created_at")[:1]))
+        .annotate(
+            last_changed_at=Subquery(last_event.values("created_at")[:1]),
+            amount_paid=Coalesce(
+                Subquery(paid.annotate(sum=Sum("amount")).values("sum")), Value(Decimal("0.00"))
+            ),
+            last_paid_on=Subquery(paid.annotate(last=Max("paid_on")).values("last")),
+        )
         .order_by("-bid__funding_round__opens_at", "bid__authority__name", "pk")
     )
     if funding_round is not None:
@@ -64,10 +88,14 @@ class ListTotals:
     count: int  # every award listed, whatever its state
     awarded: Totals
     apart: list  # [(state label, Totals)] for declined and withdrawn awards, where there are any
+    scheduled: Decimal = ZERO  # the awarded money by stage (PAYMENT_STAGES)
+    approved: Decimal = ZERO
+    paid: Decimal = ZERO
 
 
 def award_totals(awards):
-    """Count and sums over a filtered list of awards (every page of it), in one query."""
+    """Count and sums over a filtered list of awards (every page of it), and the awarded money
+    by payment stage, in two queries."""
     groups = {"awarded": Q(state__in=COMMITTED_STATES)}
     groups.update({state.value: Q(state=state) for state in NOT_STANDING_STATES})
     sums = {}
@@ -86,7 +114,24 @@ def award_totals(awards):
         )
 
     apart = [(state.label, totals(state.value)) for state in NOT_STANDING_STATES]
-    return ListTotals(found["count"], totals("awarded"), [(label, t) for label, t in apart if t.count])
+    stages = Instalment.objects.filter(award__in=awards.order_by().values("pk")).aggregate(**stage_sums())
+    return ListTotals(
+        found["count"],
+        totals("awarded"),
+        [(label, t) for label, t in apart if t.count],
+        **{stage: stages[stage] or ZERO for stage in PAYMENT_STAGES},
+    )
+
+
+def payments_in(funding_round=None):
+    """Every instalment of every award, for the programme's payments list: those awaiting a
+    decision first, then by award and number."""
+    instalments = Instalment.objects.select_related(
+        "award__bid__authority", "award__bid__funding_round", "requested_by"
+    ).order_by("-award__bid__funding_round__opens_at", "award__bid__authority__name", "number", "pk")
+    if funding_round is not None:
+        instalments = instalments.filter(award__bid__funding_round=funding_round)
+    return instalments
 
 
 @dataclass
@@ -98,11 +143,25 @@ class RegionFigures:
     awarded_count: int = 0
     accepted: Decimal = ZERO
     accepted_count: int = 0
+    scheduled: Decimal = ZERO
+    approved: Decimal = ZERO
     paid: Decimal = ZERO
-    paid_count: int = 0
+    paid_count: int = 0  # councils paid at least one instalment
+
+    NAMES = (
+        "count",
+        "awarded",
+        "awarded_count",
+        "accepted",
+        "accepted_count",
+        "scheduled",
+        "approved",
+        "paid",
+        "paid_count",
+    )
 
     def add(self, other):
-        for name in ("count", "awarded", "awarded_count", "accepted", "accepted_count", "paid", "paid_count"):
+        for name in self.NAMES:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -112,15 +171,26 @@ class Figures:
     totals: RegionFigures = None
 
 
+def stage_sums(prefix=""):
+    """Sum(amount) for each of PAYMENT_STAGES over instalments of awards that stand, as
+    aggregate expressions; `prefix` reaches the instalments from another model."""
+    standing = Q(**{f"{prefix}award__state__in": COMMITTED_STATES})
+    return {
+        stage: Sum(f"{prefix}amount", filter=standing & Q(**{f"{prefix}state__in": states}))
+        for stage, states in PAYMENT_STAGES.items()
+    }
+
+
 def region_figures(awards):
-    """Awarded, accepted and paid money and counts for each of the nine regions, in one query.
+    """Awarded, accepted, scheduled, approved and paid money, and counts, for each of the nine
+    regions, in two queries (the awards, then their instalments).
 
     awarded: awards that stand (offered, accepted, condition met, paid);
-    accepted: those the council accepted, including any since met or paid; paid: paid.
+    accepted: those the council accepted, including any since met or paid;
+    scheduled, approved, paid: their instalments, as PAYMENT_STAGES defines them.
     """
     committed = Q(state__in=COMMITTED_STATES)
     accepted = Q(state__in=ACCEPTED_STATES)
-    paid = Q(state=AwardState.PAID)
     rows = (
         awards.order_by()
         .values(region=F("bid__authority__region"))
@@ -130,11 +200,22 @@ def region_figures(awards):
             awarded_count=Count("pk", filter=committed),
             accepted=Sum("total", filter=accepted),
             accepted_count=Count("pk", filter=accepted),
-            paid=Sum("total", filter=paid),
-            paid_count=Count("pk", filter=paid),
         )
     )
     by_region = {row["region"]: row for row in rows}
+    money_rows = (
+        Instalment.objects.filter(award__in=awards.order_by().values("pk"))
+        .order_by()
+        .values(region=F("award__bid__authority__region"))
+        .annotate(
+            **stage_sums(),
+            paid_count=Count("award", distinct=True, filter=Q(state=InstalmentState.PAID)),
+        )
+    )
+    for row in money_rows:
+        by_region.setdefault(row["region"], {}).update(
+            {name: row[name] for name in (*PAYMENT_STAGES, "paid_count")}
+        )
     figures = Figures(totals=RegionFigures("total", "Total"))
     for region in Region:
         row = by_region.get(region.value, {})
@@ -146,6 +227,8 @@ def region_figures(awards):
             awarded_count=row.get("awarded_count", 0),
             accepted=row.get("accepted") or ZERO,
             accepted_count=row.get("accepted_count", 0),
+            scheduled=row.get("scheduled") or ZERO,
+            approved=row.get("approved") or ZERO,
             paid=row.get("paid") or ZERO,
             paid_count=row.get("paid_count", 0),
         )

@@ -9,7 +9,7 @@ import rules
 from accounts.rules import is_admin, is_council, is_lead
 from bids.models import BidState
 
-from .enums import AwardState
+from .enums import REVIEWABLE_STATES, AwardState
 
 # A bid the lead may still check before deciding: submitted and not yet decided.
 CHECKABLE_BID_STATES = {
@@ -35,6 +35,11 @@ rules.add_perm("trusts.view_award", (is_council & is_own_award) | is_lead | is_a
 
 
 @rules.predicate
+def is_reviewable(user, award):
+    return award is not None and award.state in REVIEWABLE_STATES
+
+
+@rules.predicate
 def is_undecided(user, bid):
     return bid is not None and bid.state in CHECKABLE_BID_STATES
 
@@ -45,6 +50,15 @@ rules.add_perm("trusts.respond_to_award", is_council & is_own_award)
 # Consultation is recorded between accepting and the lead confirming the condition is met.
 rules.add_perm("trusts.record_consultation", is_council & is_own_award & is_accepted)
 rules.add_perm("trusts.manage_awards", is_lead)
+rules.add_perm("trusts.review_award", is_lead & is_reviewable)
 rules.add_perm("trusts.view_awards", is_lead | is_admin)
 rules.add_perm("trusts.view_budget", is_lead | is_admin)
 rules.add_perm("trusts.export_reports", is_lead | is_admin)
+# Payments in arrears (trusts/payments.py): the lead asks for an instalment and changes the
+# schedule; another official, a lead or an administrator, approves or sends it back (the
+# door refuses the one who asked); either records the payment the finance system made.
+rules.add_perm("trusts.view_payments", is_lead | is_admin)
+rules.add_perm("trusts.change_schedule", is_lead)
+rules.add_perm("trusts.request_payment", is_lead)
+rules.add_perm("trusts.approve_payment", is_lead | is_admin)
+rules.add_perm("trusts.record_payment", is_lead | is_admin)

@@ -74,6 +74,9 @@ STATE_TAG_COLOURS = {
     "declined": "govuk-tag--red",
     "conditions_met": "govuk-tag--purple",
     "paid": "govuk-tag--green",
+    # An instalment of an award (approved and paid as a bid's and an award's).
+    "scheduled": "govuk-tag--grey",
+    "requested": "govuk-tag--yellow",
     # A funding round (draft as a bid's).
     "published": "govuk-tag--blue",
     "open": "govuk-tag--green",

@@ -90,6 +90,8 @@ def test_awards_for_a_fifth_of_the_bids(seeded):
     assert {AwardState.OFFERED, AwardState.ACCEPTED, AwardState.PAID} <= states
     paid = FundingAward.objects.filter(state=AwardState.PAID).first()
     assert paid.trust and paid.paid_on and paid.events.count() >= 4
+    assert sum(i.amount for i in paid.instalments.all() if i.state == "paid") == paid.total
+    assert all(i.requested_by_id != i.approved_by_id for i in paid.instalments.all())
 
 
 def test_histories_follow_the_workflow(seeded):

@@ -1,4 +1,5 @@
-"""An award from offer to payment, and the reports on it, as the people involved would do it.
+"""An award from offer to payment, and the reports on it, as the people involved would do it:
+the lead requests the payment, another official approves it and records it paid.
 
 The lead's approval is driven through bids.workflow.change_state (the officials' approval
 pages are another area's); everything after it happens in Chromium.
@@ -36,6 +37,17 @@ def person(email, role, code=None):
         local_authority=factories.authority(code) if code else None,
         is_staff=role == Role.ADMIN,
     )
+
+
+def assert_reflows(page, selector):
+    """At 320 CSS pixels wide (WCAG 1.4.10) this part of the page needs no sideways scrolling."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    try:
+        right = page.locator(selector).evaluate("element => element.getBoundingClientRect().right")
+        assert right <= 320, f"{selector} on {page.url} reaches {right}px at 320px"
+    finally:
+        page.set_viewport_size(size)
 
 
 def switch_to(page, email):
@@ -84,16 +96,25 @@ def test_award_from_offer_to_payment_then_exported(page, tmp_path):
     text = pdf_text(letter.value.path())
     assert "Kent County Council" in text and "£60,000" in text and "Margaret Lowe" in text
 
+    # Accepting is signing the grant agreement, as someone with authority to commit Kent.
     page.get_by_role("button", name="Accept the award").click()
-    page.get_by_role("button", name="Accept the award").click()
-    assert (
-        "Confirm that Kent County Council accepts this award"
-        in page.locator(".govuk-error-summary").inner_text()
-    )
+    terms = page.get_by_role("region", name="Terms of the grant").inner_text()
+    assert "Recovery. The Department may withhold payments" in terms
+    page.get_by_role("button", name="Accept and sign").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the full name of the person signing for the council" in summary
+    assert "Confirm that you have authority to commit Kent County Council" in summary
     assert_accessible(page)
-    page.get_by_label("I confirm that Kent County Council accepts this award and its conditions").check()
-    page.get_by_role("button", name="Accept the award").click()
+    page.get_by_label("Full name of the person signing for the council").fill("Graham Badman")
+    page.get_by_label("Their job title").fill("Director of Children's Services")
+    page.get_by_label("I confirm that I have authority to commit Kent County Council").check()
+    page.get_by_role("button", name="Accept and sign").click()
     assert "Kent Children's Trust is set up" in page.locator(".govuk-notification-banner").inner_text()
+    with page.expect_download() as signed:
+        page.get_by_role("link", name="Download the signed grant agreement (PDF)").click()
+    assert signed.value.suggested_filename == f"grant-agreement-{award.bid.reference}.pdf"
+    agreement = pdf_text(signed.value.path())
+    assert "Graham Badman, Director of Children's Services, confirmed that they have authority" in agreement
 
     # The consultation form explains its errors, accessibly.
     page.get_by_role("button", name="Record a consultation activity").click()
@@ -124,13 +145,41 @@ def test_award_from_offer_to_payment_then_exported(page, tmp_path):
         page.get_by_role("link", name="Download Public_meeting_notes.pdf").click()
     assert kept.value.suggested_filename == "Public_meeting_notes.pdf"
 
-    # The lead confirms the condition and records the payment.
+    # The lead confirms the condition, which releases the first payment, and requests it.
     switch_to(page, "lead@doh.example")
     page.goto(award_url)
     page.get_by_role("button", name="Confirm the consultation condition is met").click()
     page.get_by_role("button", name="Confirm the condition is met").click()
     assert "The consultation condition is met" in page.locator(".govuk-notification-banner").inner_text()
-    page.get_by_role("button", name="Record the payment").click()
+    schedule = page.locator("#payment-schedule")
+    assert "When the consultation condition is met" in schedule.inner_text()
+    assert_accessible(page)
+    schedule.get_by_role("link", name="Request instalment 1").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Request the payment").click()
+    assert "Another official must now approve it" in page.locator(".govuk-notification-banner").inner_text()
+    # The lead cannot approve their own request: the page says so, and offers no approval.
+    assert "You requested this payment, so someone else must approve it" in schedule.inner_text()
+    assert schedule.get_by_role("link", name="Approve instalment 1").count() == 0
+    page.goto(f"{award_url}/payments/1/approve")
+    assert (
+        "You requested this payment, so someone else must approve it"
+        in page.locator(".govuk-notification-banner").inner_text()
+    )
+
+    # The administrator, another official, approves it and records the payment made.
+    switch_to(page, "admin@doh.example")
+    page.get_by_role("link", name="Payments").click()
+    page.get_by_label("Status").select_option("requested")
+    page.get_by_role("button", name="Apply filters").click()
+    assert "Requested by Margaret Lowe" in page.locator("#payments").inner_text()
+    assert_accessible(page)
+    page.goto(award_url)
+    page.locator("#payment-schedule").get_by_role("link", name="Approve instalment 1").click()
+    assert "Margaret Lowe" in page.locator(".govuk-summary-list").inner_text()
+    page.get_by_role("button", name="Approve the payment").click()
+    assert "Payment of £60,000 approved" in page.locator(".govuk-notification-banner").inner_text()
+    page.locator("#payment-schedule").get_by_role("link", name="Record payment instalment 1").click()
     page.get_by_role("button", name="Record the payment").click()
     assert "Enter the payment reference" in page.locator(".govuk-error-summary").inner_text()
     assert_accessible(page)
@@ -144,7 +193,47 @@ def test_award_from_offer_to_payment_then_exported(page, tmp_path):
     assert FundingAward.objects.get(pk=award.pk).state == AwardState.PAID
     assert_accessible(page)
 
+    # Kent sees it paid, and not who asked for or approved it, on a page that reflows at 320px.
+    switch_to(page, "kent@council.example")
+    page.goto(award_url)
+    paid_row = page.locator("#instalment-1").inner_text()
+    assert "Paid" in paid_row and "DH-PAY-2003-0142" in paid_row
+    assert "Margaret Lowe" not in page.locator("#payment-schedule").inner_text()
+    assert_accessible(page)
+    assert_reflows(page, "#payment-schedule")
+
+    # The annual review amends the award: a £15,000 supplement, payable as a new instalment.
+    switch_to(page, "lead@doh.example")
+    page.goto(award_url)
+    page.get_by_role("button", name="Record the annual review").click()
+    page.get_by_label("Amend the award").check()
+    page.get_by_label("Supplement for a large or complex trust").fill("15,000")
+    page.get_by_role("button", name="Record the review").click()
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "Enter the reasons for the review" in summary
+    assert "Explain why this large or complex trust needs a supplement" in summary
+    assert page.get_by_label("Supplement for a large or complex trust").input_value() == "15,000"
+    assert_accessible(page)
+    page.get_by_label("Why does this trust need a supplement?").fill("Two more districts joined.")
+    page.get_by_label("Reasons for the decision").fill("Returns show the trust reaching more families.")
+    page.get_by_role("button", name="Record the review").click()
+    assert "the award to Kent County Council is now £75,000" in page.content()
+    assert "£60,000 to £75,000" in page.locator("#reviews ~ .govuk-summary-card").first.inner_text()
+    assert_accessible(page)
+
+    # The budget page's figures are the exports' figures (below).
     page.goto(f"/rounds/{funding_round.slug}/budget")
+    figures = {
+        name: page.locator(f'[data-figure="{name}"]').inner_text()
+        for name in ("awarded", "accepted", "scheduled", "approved", "paid")
+    }
+    assert figures == {
+        "awarded": "£75,000",
+        "accepted": "£75,000",
+        "scheduled": "£15,000",
+        "approved": "£0",
+        "paid": "£60,000",
+    }
     assert page.get_by_role("img", name="Awarded, accepted and paid by region").is_visible()
     assert_accessible(page)
 
@@ -166,18 +255,19 @@ def test_award_from_offer_to_payment_then_exported(page, tmp_path):
 
     awards_csv = export("Awards (CSV)")
     rows = list(csv.reader(io.StringIO(awards_csv.path().read_bytes().decode("utf-8-sig"))))
-    assert rows[1][:2] == [award.bid.reference, "Kent County Council"] and rows[1][5] == "Paid"
+    assert rows[1][:2] == [award.bid.reference, "Kent County Council"] and rows[1][5] == "Conditions met"
 
     workbook = load_workbook(io.BytesIO(export("Awards (Excel)").path().read_bytes()))
     assert workbook.active["B2"].value == "Kent County Council"
 
     grants = json.loads(export("360Giving grants (JSON)").path().read_bytes())["grants"]
     assert grants[0]["recipientOrganization"][0]["id"] == "GB-LAE-KEN"
-    assert grants[0]["amountAwarded"] == 60000 and grants[0]["amountDisbursed"] == 60000
+    assert grants[0]["amountAwarded"] == 75000 and grants[0]["amountDisbursed"] == 60000
 
     summary_pdf = export("Programme summary (PDF)")
     assert summary_pdf.suggested_filename.startswith("programme-summary-all-rounds-")
-    assert "South East 1 £60,000 £60,000 £60,000" in pdf_text(summary_pdf.path())
+    # Region, pilots, awarded, accepted, scheduled, approved, paid.
+    assert "South East 1 £75,000 £75,000 £15,000 £0 £60,000" in pdf_text(summary_pdf.path())
 
 
 def test_a_large_export_shows_its_progress_then_its_download_link(page, live_server, monkeypatch):

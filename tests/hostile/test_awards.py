@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from bids import documents
 from tests import factories
 from tests.trusts.conftest import award_in_state, consult
-from trusts.enums import Audience, AwardState, ExportFormat
+from trusts import payments
+from trusts.enums import Audience, AwardState, ExportFormat, InstalmentState
 from trusts.forms import MAX_PEOPLE, MAX_REASON_WORDS
-from trusts.models import AwardEvent, ConsultationActivity, FundingAward, ReportExport
+from trusts.models import AwardEvent, ConsultationActivity, FundingAward, Instalment, ReportExport
 
 from .inputs import (
     HOSTILE,
@@ -252,16 +253,20 @@ def test_conditions_are_met_only_once_every_audience_was_consulted(
 
 
 @pytest.fixture
-def conditions_met(lead, kent_user):
-    return award_in_state(
+def approved_payment(lead, kent_user):
+    """Kent's only instalment, requested by the lead and approved by an administrator."""
+    award = award_in_state(
         AwardState.CONDITIONS_MET, lead=lead, council=kent_user, funding_round=factories.open_round()
     )
+    instalment = award.instalments.get()
+    payments.request(instalment, lead)
+    return payments.approve(instalment, factories.approver(lead))
 
 
 @HOSTILE
 @given(data=st.data())
-def test_a_payment_has_a_reference_and_a_date_between_the_condition_and_today(
-    data, lead_client, conditions_met
+def test_a_payment_has_a_reference_and_a_date_between_its_approval_and_today(
+    data, lead_client, approved_payment
 ):
     posted = data.draw(
         form(
@@ -270,15 +275,19 @@ def test_a_payment_has_a_reference_and_a_date_between_the_condition_and_today(
             expected_state=field(*SEEN),
         )
     )
+    address = reverse("trusts:record-paid", kwargs={"pk": approved_payment.award_id, "number": 1})
     with rolled_back():
-        outcome = assert_handled(posting(lead_client, url("record-payment", conditions_met.pk), posted))
-        award = FundingAward.objects.get(pk=conditions_met.pk)
-        assert (award.state == AwardState.PAID) == (outcome == "success")
-        if award.state == AwardState.PAID:
-            assert award.payment_reference.strip() == award.payment_reference and award.payment_reference
-            assert len(award.payment_reference) <= 60
-            assert timezone.localtime(award.conditions_met_at).date() <= award.paid_on <= timezone.localdate()
-            assert_no_nul(award.payment_reference)
+        outcome = assert_handled(posting(lead_client, address, posted))
+        instalment = Instalment.objects.get(pk=approved_payment.pk)
+        assert (instalment.state == InstalmentState.PAID) == (outcome == "success")
+        award = FundingAward.objects.get(pk=approved_payment.award_id)
+        assert (award.state == AwardState.PAID) == (outcome == "success")  # its only instalment
+        if instalment.state == InstalmentState.PAID:
+            reference = instalment.payment_reference
+            assert reference.strip() == reference and reference and len(reference) <= 60
+            approved_on = timezone.localtime(instalment.approved_at).date()
+            assert approved_on <= instalment.paid_on <= timezone.localdate()
+            assert_no_nul(reference)
             assert_award_page_shows(lead_client, award)
 
 

@@ -11,6 +11,7 @@ from accounts.models import Role
 from bids.models import Bid, BidSection
 from tests import factories
 from tests.trusts.conftest import award_in_state
+from trusts import payments
 from trusts.enums import AwardState
 from trusts.models import FundingAward
 
@@ -179,7 +180,7 @@ def test_a_tampered_hidden_state_is_named_in_the_error_summary(kent, lead, kent_
     ("name", "message"),
     [
         ("withdraw", "Enter the reason you are withdrawing the offer"),
-        ("record-payment", "Enter the payment reference"),
+        ("record-paid", "Enter the payment reference"),
     ],
 )
 def test_an_empty_post_to_an_award_page_is_told_what_is_missing(
@@ -187,7 +188,12 @@ def test_an_empty_post_to_an_award_page_is_told_what_is_missing(
 ):
     state = AwardState.ACCEPTED if name == "withdraw" else AwardState.CONDITIONS_MET
     award = award_in_state(state, lead=lead, council=kent_user, funding_round=open_round)
-    refused_with(lead_client.post(reverse(f"trusts:{name}", args=[award.pk]), {}), message)
+    args = [award.pk]
+    if name == "record-paid":  # an approved instalment, the one step that needs a reference
+        payments.request(award.instalments.get(), lead)
+        payments.approve(award.instalments.get(), factories.approver(lead))
+        args.append(1)
+    refused_with(lead_client.post(reverse(f"trusts:{name}", args=args), {}), message)
 
 
 def test_an_empty_post_to_invite_a_user_is_told_what_is_missing(admin_user):

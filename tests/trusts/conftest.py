@@ -41,7 +41,7 @@ def award_in_state(state, *, lead, council, funding_round=None, authority_code=N
         return award
     if state == AwardState.DECLINED:
         return awards.decline(award, council, "We cannot staff the trust this year.")
-    award = awards.accept(award, council)
+    award = awards.accept(award, council, **factories.SIGNATORY)
     if state == AwardState.ACCEPTED:
         return award
     if state == AwardState.WITHDRAWN:
@@ -50,7 +50,7 @@ def award_in_state(state, *, lead, council, funding_round=None, authority_code=N
     award = awards.mark_conditions_met(award, lead)
     if state == AwardState.CONDITIONS_MET:
         return award
-    return awards.record_payment(award, lead, reference="DH-PAY-0001", paid_on=timezone.localdate())
+    return factories.pay_in_full(award, lead)
 
 
 @pytest.fixture

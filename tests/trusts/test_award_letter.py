@@ -56,7 +56,7 @@ def test_a_supplement_has_its_line_and_reason(lead, kent):
     [
         (AwardState.ACCEPTED, "You accepted this offer on"),
         (AwardState.CONDITIONS_MET, "The consultation condition was met on"),
-        (AwardState.PAID, "The award was paid on"),
+        (AwardState.PAID, "The award was paid in full on"),
         (AwardState.DECLINED, "Kent County Council declined this offer on"),
         (AwardState.WITHDRAWN, "This offer was withdrawn on"),
     ],

@@ -19,7 +19,7 @@ from accounts.models import Role
 from demo.content import minimal_pdf
 from tests import factories
 from tests.queries import queries_for
-from trusts import awards
+from trusts import awards, reviews
 from trusts.enums import Audience, AwardState
 from trusts.models import ConsultationActivity, FundingAward, Trust
 
@@ -65,7 +65,8 @@ def test_award_page_shows_amounts_conditions_and_history(client_for, lead, kent_
         "Covers three primary care trusts.",
         "£85,000",
         "Accepted",
-        "Consult widely with local communities, partner agencies and all staff involved in the trust",
+        "consult widely with local communities, partner agencies and all staff involved in the trust",
+        "The terms as signed",
         "0 of 3 groups consulted",
         "Record a consultation activity",
         "Pilot trust: Kent Children&#x27;s Trust",
@@ -106,21 +107,27 @@ def test_award_letter_is_a_pdf_attachment_with_the_offer(award, client_for, kent
 
 def test_accepting_needs_the_confirmation_then_sets_up_the_trust(award, client_for, kent_user):
     client = client_for(kent_user)
-    response = client.post(url("accept", award), {"expected_state": "offered"})
+    signed = {"signatory_name": "Graham Badman", "signatory_job_title": "Director of Children's Services"}
+    response = client.post(url("accept", award), {"expected_state": "offered", **signed})
     page = response.content.decode()
     assert response.status_code == 200
     assert "<title>Error: Accept the award" in page
     assert 'href="#id_confirm"' in page
-    assert "Confirm that Kent County Council accepts this award and its conditions" in page
-    response = client.post(url("accept", award), {"expected_state": "offered", "confirm": "on"}, follow=True)
+    assert "Confirm that you have authority to commit Kent County Council" in page
+    response = client.post(
+        url("accept", award), {"expected_state": "offered", "confirm": "on", **signed}, follow=True
+    )
     assert response.redirect_chain[-1][0] == url("award", award)
-    assert "You have accepted the award. Kent Children&#x27;s Trust is set up" in response.content.decode()
+    assert (
+        "You have accepted the award and signed its grant agreement. Kent Children&#x27;s Trust is set up"
+        in response.content.decode()
+    )
     assert FundingAward.objects.get(pk=award.pk).state == AwardState.ACCEPTED
     assert Trust.objects.filter(award=award).exists()
 
 
 def test_an_answered_offer_cannot_be_answered_again(award, client_for, kent_user):
-    awards.accept(award, kent_user)
+    awards.accept(award, kent_user, **factories.SIGNATORY)
     response = client_for(kent_user).get(url("decline", award), follow=True)
     assert response.redirect_chain[-1][0] == url("award", award)
     assert "This award is accepted. There is nothing to do here." in response.content.decode()
@@ -142,7 +149,7 @@ def test_declining_asks_why_and_warns_of_the_consequences(award, client_for, ken
 
 
 def test_a_stale_form_is_refused_with_an_explanation(award, client_for, kent_user, lead):
-    awards.accept(award, kent_user)  # meanwhile, in another tab
+    awards.accept(award, kent_user, **factories.SIGNATORY)  # meanwhile, in another tab
     response = client_for(lead).post(
         url("withdraw", award), {"expected_state": "offered", "reason": "Budget cut"}
     )
@@ -179,7 +186,7 @@ def activity_data(**overrides):
 
 @pytest.fixture
 def accepted(award, kent_user):
-    return awards.accept(award, kent_user)
+    return awards.accept(award, kent_user, **factories.SIGNATORY)
 
 
 @pytest.mark.parametrize(
@@ -361,47 +368,6 @@ def test_condition_met_page_names_the_groups_still_missing_and_refuses(accepted,
     assert FundingAward.objects.get(pk=accepted.pk).state == AwardState.CONDITIONS_MET
 
 
-@pytest.mark.parametrize(
-    ("changes", "message"),
-    [
-        ({"reference": ""}, "Enter the payment reference"),
-        ({"reference": "X" * 61}, "Payment reference must be 60 characters or fewer"),
-        ({"paid_on_day": "", "paid_on_month": "", "paid_on_year": ""}, "Enter the date the payment was made"),
-        ({"paid_on_year": "2999"}, "The date the payment was made must be today or in the past"),
-        ({"paid_on_year": "2001"}, "when the consultation condition was met"),
-    ],
-)
-def test_payment_form_errors(changes, message, client_for, lead, kent_user, open_round):
-    award = award_in_state(AwardState.CONDITIONS_MET, lead=lead, council=kent_user, funding_round=open_round)
-    today = timezone.localdate()
-    data = {
-        "expected_state": "conditions_met",
-        "reference": "DH-PAY-1",
-        "paid_on_day": str(today.day),
-        "paid_on_month": str(today.month),
-        "paid_on_year": str(today.year),
-        **changes,
-    }
-    page = client_for(lead).post(url("record-payment", award), data).content.decode()
-    assert message in page and "<title>Error: " in page
-    assert FundingAward.objects.get(pk=award.pk).state == AwardState.CONDITIONS_MET
-
-
-def test_payment_recorded(client_for, lead, kent_user, open_round):
-    award = award_in_state(AwardState.CONDITIONS_MET, lead=lead, council=kent_user, funding_round=open_round)
-    today = timezone.localdate()
-    data = {
-        "expected_state": "conditions_met",
-        "reference": "DH-PAY-1",
-        "paid_on_day": str(today.day),
-        "paid_on_month": str(today.month),
-        "paid_on_year": str(today.year),
-    }
-    page = client_for(lead).post(url("record-payment", award), data, follow=True).content.decode()
-    assert "Payment of £60,000 to Kent County Council recorded" in page
-    assert "reference DH-PAY-1" in page
-
-
 # Who is refused the trust page is the authorisation matrix's (its "trusts:trust" row); these
 # are the people it shows the trust to.
 @pytest.mark.parametrize("who", [who for who, status in READERS.items() if status == 200])
@@ -446,10 +412,13 @@ def test_award_page_query_count_is_flat(accepted, kent_user, lead):
     def count(person):
         return queries_for(browsers[person.pk], url("award", accepted))
 
-    expected = {kent_user.pk: 7, lead.pk: 6}
+    expected = {kent_user.pk: 10, lead.pk: 9}
     consult(accepted, kent_user, [Audience.COMMUNITIES])
+    reviews.record_review(accepted, lead, outcome="continue", reasons="On track.")
     assert {person.pk: count(person) for person in (kent_user, lead)} == expected
     consult(accepted, kent_user, [Audience.AGENCIES, Audience.STAFF, Audience.STAFF, Audience.COMMUNITIES])
+    for _ in range(2):
+        reviews.record_review(accepted, lead, outcome="continue", reasons="Still on track.")
     assert {person.pk: count(person) for person in (kent_user, lead)} == expected
 
 
@@ -475,9 +444,13 @@ def test_signed_out_visitors_are_sent_to_sign_in_from_every_award_url(client, le
             "decline",
             "record-consultation",
             "conditions-met",
-            "record-payment",
+            "schedule",
             "withdraw",
         ]
+    ]
+    addresses += [
+        url(name, award, number=1)
+        for name in ["request-payment", "approve-payment", "send-back-payment", "record-paid"]
     ]
     addresses += [
         url("evidence", award, activity_pk=activity.pk),

@@ -1,12 +1,10 @@
 """Award states and refusals, through the one module that changes them (trusts/awards.py)."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.db.models import F
-from django.utils import timezone
 
 from accounts.models import Role
 from bids.models import Partner, Sector
@@ -50,7 +48,7 @@ def test_accepting_creates_the_pilot_trust_from_the_bid(
         contact_name="Pat", added_by=kent_user,
     )  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
-        accepted = awards.accept(award, kent_user)
+        accepted = awards.accept(award, kent_user, **factories.SIGNATORY)
     assert accepted.state == AwardState.ACCEPTED
     assert accepted.responded_by == kent_user and accepted.responded_at is not None
     trust = Trust.objects.get(award=award)
@@ -87,21 +85,21 @@ def test_declining_needs_a_reason_and_records_it(award, kent_user, lead):
     )
     assert not Trust.objects.filter(award=award).exists()
     with pytest.raises(AwardError, match="You cannot accept an award that is declined"):
-        awards.accept(declined, kent_user)
+        awards.accept(declined, kent_user, **factories.SIGNATORY)
 
 
 def test_only_the_council_of_the_authority_responds(award, lead, leeds_user, other_council):
     with pytest.raises(AwardError, match="You cannot accept this award"):
-        awards.accept(award, lead)
+        awards.accept(award, lead, **factories.SIGNATORY)
     with pytest.raises(AwardError, match="You cannot accept this award"):
-        awards.accept(award, leeds_user)
-    assert awards.accept(award, other_council).state == AwardState.ACCEPTED
+        awards.accept(award, leeds_user, **factories.SIGNATORY)
+    assert awards.accept(award, other_council, **factories.SIGNATORY).state == AwardState.ACCEPTED
 
 
 def test_consultation_is_recorded_only_once_the_award_is_accepted(award, kent_user):
     with pytest.raises(AwardError, match="only be recorded on an accepted award; this one is offered"):
         consult(award, kent_user, [Audience.STAFF])
-    awards.accept(award, kent_user)
+    awards.accept(award, kent_user, **factories.SIGNATORY)
     consult(award, kent_user, [Audience.STAFF], people=12)
     activity = ConsultationActivity.objects.get(award=award)
     assert (activity.audience, activity.people_reached, activity.recorded_by) == ("staff", 12, kent_user)
@@ -113,7 +111,7 @@ def test_consultation_is_recorded_only_once_the_award_is_accepted(award, kent_us
 def test_lead_is_told_when_all_three_groups_have_been_consulted(
     award, kent_user, lead, django_capture_on_commit_callbacks
 ):
-    awards.accept(award, kent_user)
+    awards.accept(award, kent_user, **factories.SIGNATORY)
     with django_capture_on_commit_callbacks(execute=True):
         consult(award, kent_user, [Audience.COMMUNITIES, Audience.AGENCIES])
     assert not [m for m in mail.outbox if "consulted all three" in m.subject]
@@ -124,7 +122,7 @@ def test_lead_is_told_when_all_three_groups_have_been_consulted(
 
 
 def test_condition_met_is_refused_naming_the_groups_not_yet_consulted(award, kent_user, lead):
-    awards.accept(award, kent_user)
+    awards.accept(award, kent_user, **factories.SIGNATORY)
     with pytest.raises(AwardError) as refused:
         awards.mark_conditions_met(award, lead)
     assert refused.value.problems == [
@@ -141,37 +139,11 @@ def test_condition_met_is_refused_naming_the_groups_not_yet_consulted(award, ken
 
 
 def test_only_the_lead_marks_the_condition_met(award, kent_user, admin_user):
-    awards.accept(award, kent_user)
+    awards.accept(award, kent_user, **factories.SIGNATORY)
     consult(award, kent_user)
     for person in (kent_user, admin_user):
         with pytest.raises(AwardError, match="You cannot mark the consultation condition met for this award"):
             awards.mark_conditions_met(award, person)
-
-
-def test_payment_only_after_the_condition_is_met(award, kent_user, lead):
-    awards.accept(award, kent_user)
-    today = timezone.localdate()
-    with pytest.raises(AwardError, match="You cannot record a payment for an award that is accepted"):
-        awards.record_payment(award, lead, reference="DH-1", paid_on=today)
-    consult(award, kent_user)
-    awards.mark_conditions_met(award, lead)
-    with pytest.raises(AwardError) as refused:
-        awards.record_payment(award, lead, reference=" ", paid_on=today + timedelta(days=1))
-    assert refused.value.problems == [
-        "Enter the payment reference",
-        "The date the payment was made must be today or in the past",
-    ]
-    with pytest.raises(AwardError, match="on or after the day the consultation condition was met"):
-        awards.record_payment(award, lead, reference="DH-1", paid_on=today - timedelta(days=30))
-    paid = awards.record_payment(award, lead, reference=" DH-PAY-7 ", paid_on=today)
-    assert (paid.state, paid.payment_reference, paid.paid_on, paid.paid_by) == (
-        "paid",
-        "DH-PAY-7",
-        today,
-        lead,
-    )
-    event = AwardEvent.objects.filter(award=award).last()
-    assert event.reason == f"Paid on {today.day} {today:%B %Y}, reference DH-PAY-7"
 
 
 @pytest.mark.parametrize("state", [AwardState.OFFERED, AwardState.ACCEPTED])
@@ -200,7 +172,7 @@ def test_a_change_made_meanwhile_is_not_overwritten(award, kent_user, lead):
     stale_copy = FundingAward.objects.get(pk=award.pk)
     awards.withdraw(award, lead, "Budget was cut.")
     with pytest.raises(StaleAward, match="it is now withdrawn. Nothing was changed"):
-        awards.accept(stale_copy, kent_user, expected_state=AwardState.OFFERED)
+        awards.accept(stale_copy, kent_user, expected_state=AwardState.OFFERED, **factories.SIGNATORY)
     assert FundingAward.objects.get(pk=award.pk).state == AwardState.WITHDRAWN
 
 
@@ -215,7 +187,7 @@ def test_every_change_records_who_when_from_to_and_why(lead, kent_user, open_rou
     ]
     assert [e.actor for e in trail] == [lead, kent_user, lead, lead]
     assert all(e.created_at for e in trail)
-    assert trail[0].reason == "Bid approved" and trail[-1].reason.startswith("Paid on")
+    assert trail[0].reason == "Bid approved" and trail[-1].reason == "Paid in full: £60,000 in 1 instalment"
 
 
 def test_state_is_protected_from_direct_writes(award):
@@ -250,5 +222,5 @@ def test_available_actions_follow_state_and_role(award, kent_user, lead, admin_u
     assert awards.available_actions(award, lead) == ["withdraw"]
     assert awards.available_actions(award, admin_user) == []
     assert awards.available_actions(award, leeds_user) == []
-    awards.accept(award, kent_user)
+    awards.accept(award, kent_user, **factories.SIGNATORY)
     assert awards.available_actions(award, lead) == ["mark_conditions_met", "withdraw"]

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -17,6 +18,7 @@ from accounts.models import Role
 from bids.models import Assessment, Bid, BidState, Moderation
 from reference.models import LocalAuthority
 from tests import factories
+from trusts import payments
 from trusts.enums import AwardState
 from trusts.exports.awards_table import AWARD_COLUMNS, awards_csv_chunks
 from trusts.exports.cells import iso, neutralise
@@ -61,7 +63,8 @@ def test_awards_csv_has_one_row_per_award(spread):  # noqa: F811
         "Total award (£)",
         "Offered on",
         "Accepted on",
-        "Paid on",
+        "Amount paid (£)",
+        "Last paid on",
         "GGIS grant reference",
     ]
     assert len(rows) == 1 + len(SPREAD)
@@ -79,11 +82,12 @@ def test_awards_csv_has_one_row_per_award(spread):  # noqa: F811
         "85000.00",
         iso(award.offered_at),
         iso(award.responded_at),
+        "85000.00",
         award.paid_on.isoformat(),
         "",  # no GGIS grant reference given
     ]
     declined = next(row for row in rows if row[1] == "Leeds City Council")
-    assert declined[5] == "Declined" and declined[10] == ""
+    assert declined[5] == "Declined" and declined[10:13] == ["", "0.00", ""]
 
 
 def test_csv_is_written_one_row_at_a_time(spread):  # noqa: F811
@@ -232,7 +236,7 @@ def test_360giving_field_values(spread):  # noqa: F811
     offered = next(
         grant for grant in grants(funding_round) if grant["recipientOrganization"][0]["id"] == "GB-LAE-DUR"
     )
-    assert offered["amountDisbursed"] == 0
+    assert "amountDisbursed" not in offered  # nothing paid yet: the optional field is left out
 
 
 def test_360giving_award_date_is_the_london_date(lead):
@@ -337,7 +341,9 @@ def test_every_figure_in_every_export_is_the_pages_figure(spread, client_for, le
     package = grants(funding_round)
     assert len(package) == int(regions["Total"][0])
     assert sum(Decimal(str(grant["amountAwarded"])) for grant in package) == pounds(regions["Total"][1])
-    assert sum(Decimal(str(grant["amountDisbursed"])) for grant in package) == pounds(regions["Total"][3])
+    assert sum(Decimal(str(grant.get("amountDisbursed", 0))) for grant in package) == pounds(
+        regions["Total"][5]
+    )
     giving_rows = csv_rows(build("360giving-csv", funding_round))
     column = giving_rows[0].index("Amount Awarded")
     assert sum(Decimal(row[column]) for row in giving_rows[1:]) == pounds(regions["Total"][1])
@@ -346,6 +352,79 @@ def test_every_figure_in_every_export_is_the_pages_figure(spread, client_for, le
     text = pdf_text(build("pdf", funding_round))
     for region, cells in regions.items():
         assert f"{region} {' '.join(cells)}" in text, region
+
+
+def test_the_budget_pages_payment_figures_are_the_exports(client_for, lead, admin_user):
+    """Scheduled, approved and paid: one definition (trusts.queries), the same on the budget
+    page, in the awards list's totals, the CSV and XLSX, 360Giving and the summary PDF."""
+    funding_round = factories.open_round(total_budget=Decimal("1000000"))
+
+    def met(code, supplement=0):
+        return award_in_state(
+            AwardState.CONDITIONS_MET,
+            lead=lead,
+            council=factories.user(Role.COUNCIL, code),
+            funding_round=funding_round,
+            supplement=supplement,
+        )
+
+    requested = met("KEN", 40000)  # £60,000 requested, £40,000 scheduled
+    payments.request(requested.instalments.get(number=1), lead)
+    approved = met("BST")  # £60,000 approved, not paid
+    payments.request(approved.instalments.get(), lead)
+    payments.approve(approved.instalments.get(), admin_user)
+    part_paid = met("CMD", 20000)  # £60,000 paid, £20,000 still scheduled
+    instalment = part_paid.instalments.get(number=1)
+    payments.request(instalment, lead)
+    payments.approve(instalment, admin_user)
+    payments.record_paid(instalment, lead, reference="DH-1", paid_on=timezone.localdate())
+    factories.pay_in_full(met("DUR", 10000), lead, admin_user)  # £70,000 paid
+    withdrawn = award_in_state(
+        AwardState.WITHDRAWN,
+        lead=lead,
+        council=factories.user(Role.COUNCIL, "LDS"),
+        funding_round=funding_round,
+    )
+    assert withdrawn.instalments.count() == 1  # its £60,000 stays scheduled but does not stand
+
+    client = client_for(lead)
+    budget_page = client.get(
+        reverse("trusts:budget", kwargs={"round_slug": funding_round.slug})
+    ).content.decode()
+    figures = {
+        name: pounds(re.search(rf'data-figure="{name}">([^<]+)<', budget_page).group(1))
+        for name in ("awarded", "scheduled", "approved", "paid")
+    }
+    assert figures == {
+        "awarded": Decimal("310000"),
+        "scheduled": Decimal("120000"),  # KEN's two (one requested) and CMD's second
+        "approved": Decimal("60000"),
+        "paid": Decimal("130000"),
+    }
+    assert figures["scheduled"] + figures["approved"] + figures["paid"] == figures["awarded"]
+    listed = client.get(reverse("trusts:awards"), {"funding_round": funding_round.slug}).content.decode()
+    for name in ("scheduled", "approved", "paid"):
+        assert pounds(re.search(rf'data-total="{name}">([^<]+)<', listed).group(1)) == figures[name]
+
+    rows = csv_rows(build("csv", funding_round))
+    paid_column = rows[0].index("Amount paid (£)")
+    assert sum(Decimal(row[paid_column]) for row in rows[1:]) == figures["paid"]
+    last_paid = rows[0].index("Last paid on")
+    assert [row[last_paid] for row in rows[1:] if row[last_paid]] == [timezone.localdate().isoformat()] * 2
+
+    sheet = load_workbook(io.BytesIO(build("xlsx", funding_round))).active
+    assert sheet.cell(1, paid_column + 1).value == "Amount paid (£)"
+    assert spreadsheet_value(sheet, sheet.max_row - 2, paid_column + 1) == figures["paid"]  # the awarded row
+
+    package = grants(funding_round)
+    assert sum(Decimal(str(grant.get("amountDisbursed", 0))) for grant in package) == figures["paid"]
+    assert sorted(grant.get("amountDisbursed") for grant in package if "amountDisbursed" in grant) == [
+        60000,
+        70000,
+    ]
+
+    text = pdf_text(build("pdf", funding_round))
+    assert "Total 4 £310,000 £310,000 £120,000 £60,000 £130,000" in text
 
 
 def test_bids_by_state_in_the_summary_match_the_database(spread):  # noqa: F811

@@ -118,10 +118,10 @@ def test_awards_list_query_count_is_flat(client_for, lead, open_round):
     award_in_state(
         AwardState.PAID, lead=lead, council=factories.user(Role.COUNCIL, "BST"), funding_round=open_round
     )
-    assert queries_for(client, reverse("trusts:awards")) == 7
+    assert queries_for(client, reverse("trusts:awards")) == 8
     for code, state in [("BIR", "accepted"), ("CMD", "offered"), ("DUR", "declined"), ("KEN", "paid")]:
         award_in_state(state, lead=lead, council=factories.user(Role.COUNCIL, code), funding_round=open_round)
-    assert queries_for(client, reverse("trusts:awards")) == 7
+    assert queries_for(client, reverse("trusts:awards")) == 8
 
 
 def test_budget_view_by_region_against_the_budget(spread, client_for, lead):
@@ -133,15 +133,16 @@ def test_budget_view_by_region_against_the_budget(spread, client_for, lead):
     )
     rows = {row[0]: row[1:] for row in tables(page)["budget-by-region"][1:]}
     assert list(rows)[:9] == [region.label for region in Region]
-    # awarded: offered, accepted, met, paid; accepted: accepted, met, paid; paid: paid.
-    assert rows["South West"] == ["1", "£100,000", "£100,000", "£100,000"]
-    assert rows["West Midlands"] == ["1", "£60,000", "£60,000", "£0"]
-    assert rows["London"] == ["1", "£80,000", "£80,000", "£0"]
-    assert rows["North East"] == ["1", "£60,000", "£0", "£0"]
-    assert rows["Yorkshire and the Humber"] == ["0", "£0", "£0", "£0"]  # declined
-    assert rows["East of England"] == ["0", "£0", "£0", "£0"]  # withdrawn
-    assert rows["South East"] == ["1", "£85,000", "£85,000", "£85,000"]
-    assert rows["Total"] == ["5", "£385,000", "£325,000", "£185,000"]
+    # awarded: offered, accepted, met, paid; accepted: accepted, met, paid; then the awarded
+    # money by payment stage: scheduled (not yet approved), approved, paid instalments.
+    assert rows["South West"] == ["1", "£100,000", "£100,000", "£0", "£0", "£100,000"]
+    assert rows["West Midlands"] == ["1", "£60,000", "£60,000", "£60,000", "£0", "£0"]
+    assert rows["London"] == ["1", "£80,000", "£80,000", "£80,000", "£0", "£0"]
+    assert rows["North East"] == ["1", "£60,000", "£0", "£60,000", "£0", "£0"]
+    assert rows["Yorkshire and the Humber"] == ["0", "£0", "£0", "£0", "£0", "£0"]  # declined
+    assert rows["East of England"] == ["0", "£0", "£0", "£0", "£0", "£0"]  # withdrawn
+    assert rows["South East"] == ["1", "£85,000", "£85,000", "£0", "£0", "£85,000"]
+    assert rows["Total"] == ["5", "£385,000", "£325,000", "£200,000", "£0", "£185,000"]
     assert "£1,000,000" in page and "£615,000" in page  # budget and what is left
     assert "5 of 10 awarded, 5 left" in page
     assert "(38.5% of the budget)" in page
@@ -178,7 +179,7 @@ def test_budget_view_query_count_is_flat(client_for, lead):
     award_in_state(
         AwardState.PAID, lead=lead, council=factories.user(Role.COUNCIL, "BST"), funding_round=funding_round
     )
-    assert queries_for(client, target) == 5
+    assert queries_for(client, target) == 6
     for code in ["BIR", "CMD", "DUR", "KEN"]:
         award_in_state(
             AwardState.ACCEPTED,
@@ -186,7 +187,7 @@ def test_budget_view_query_count_is_flat(client_for, lead):
             council=factories.user(Role.COUNCIL, code),
             funding_round=funding_round,
         )
-    assert queries_for(client, target) == 5
+    assert queries_for(client, target) == 6
 
 
 def test_unknown_round_budget_is_404(client_for, lead):

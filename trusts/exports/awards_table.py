@@ -25,11 +25,12 @@ AWARD_COLUMNS = [
     ("Total award (£)", 16),
     ("Offered on", 13),
     ("Accepted on", 13),
-    ("Paid on", 13),
+    ("Amount paid (£)", 16),
+    ("Last paid on", 13),
     ("GGIS grant reference", 24),
 ]
-MONEY_COLUMNS = {6, 7, 8}
-DATE_COLUMNS = {9, 10, 11}
+MONEY_COLUMNS = {6, 7, 8, 11}
+DATE_COLUMNS = {9, 10, 12}
 
 
 def award_cells(award):
@@ -48,7 +49,8 @@ def award_cells(award):
         award.total,
         london_date(award.offered_at),
         london_date(award.accepted_at),
-        award.paid_on,
+        award.amount_paid,  # its paid instalments (trusts.queries.awards_in)
+        award.last_paid_on,
         award.ggis_reference,
     ]
 
@@ -128,12 +130,12 @@ def write_awards_xlsx(funding_round, out, progress=None):
         report(progress, written)
     for label, states in total_rows():
         row = [cell(label, bold=True, top_rule=True)]
-        row += [cell(None, top_rule=True) for _ in range(5)]
         row += [
             cell(sum_formula(column, states, written), column, bold=True, top_rule=True, formula=True)
-            for column in sorted(MONEY_COLUMNS)
+            if column in MONEY_COLUMNS
+            else cell(None, top_rule=True)
+            for column in range(1, len(AWARD_COLUMNS))
         ]
-        row += [cell(None, top_rule=True) for _ in range(3)]
         sheet.append(row)
     workbook.save(out)
     report(progress, written, force=True)

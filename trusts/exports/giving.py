@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.money import money
 
-from ..enums import COMMITTED_STATES, FUNDER_NAME, FUNDER_ORG_ID, GRANT_PREFIX, AwardState
+from ..enums import COMMITTED_STATES, FUNDER_NAME, FUNDER_ORG_ID, GRANT_PREFIX
 from ..queries import awards_in
 from .cells import csv_chunks, iso, json_number, report, write_csv
 
@@ -98,7 +98,6 @@ def grant(award):
         "description": description,
         "currency": "GBP",
         "amountAwarded": json_number(award.total),
-        "amountDisbursed": json_number(award.total if award.state == AwardState.PAID else 0),
         "awardDate": iso(award.offered_at),
         "plannedDates": [
             {
@@ -113,6 +112,10 @@ def grant(award):
         "fromOpenCall": "Yes",
         "dateModified": timezone.localtime(award.last_changed_at or award.offered_at).isoformat(),
     }
+    if award.amount_paid > 0:
+        # What has been paid so far: its paid instalments (trusts.queries.awards_in). The
+        # standard makes it optional, so a grant with nothing paid yet leaves it out.
+        record["amountDisbursed"] = json_number(award.amount_paid)
     if authority.gss_code:
         record["beneficiaryLocation"] = [
             {
@@ -134,7 +137,7 @@ def giving_cells(record):
         record["description"],
         record["currency"],
         Decimal(str(record["amountAwarded"])),
-        Decimal(str(record["amountDisbursed"])),
+        Decimal(str(record["amountDisbursed"])) if "amountDisbursed" in record else "",
         record["awardDate"],
         planned["startDate"],
         planned["endDate"],

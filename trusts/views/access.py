@@ -14,7 +14,6 @@ AWARD_RELATIONS = [
     "offered_by",
     "responded_by",
     "conditions_met_by",
-    "paid_by",
     "withdrawn_by",
 ]
 

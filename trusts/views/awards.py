@@ -13,13 +13,13 @@ from django.utils.http import content_disposition_header
 from bids.models import GovernanceModel
 from core.views import posted, posted_files
 
-from .. import awards
+from .. import agreements, awards, payments
 from ..awards import AwardError, describe_audiences
-from ..enums import CONSULTATION_CONDITION, AwardState
+from ..enums import AwardState
 from ..evidence import describe
 from ..forms import ConsultationForm
 from ..letters import award_letter, letter_filename
-from ..models import Trust
+from ..models import GrantAgreement, Trust
 from ..queries import awards_for, consultation_progress
 from .access import get_award
 
@@ -34,17 +34,6 @@ def back_url(request, award):
     return reverse("trusts:awards")
 
 
-def conditions(award):
-    funding_round = award.bid.funding_round
-    return [
-        CONSULTATION_CONDITION,
-        f"{award.bid.authority.name} remains accountable for the services it delegates to the trust.",
-        f"The trust should be operational by {funding_round.operational_on.day} "
-        f"{funding_round.operational_on:%B %Y}.",
-        "The award is paid once the Department confirms that the consultation condition has been met.",
-    ]
-
-
 @login_required
 def award_page(request, pk):
     award = get_award(request, pk)
@@ -54,6 +43,9 @@ def award_page(request, pk):
     progress = consultation_progress(award, activities)
     missing = [item["audience"] for item in progress if not item["covered"]]
     trust = Trust.objects.filter(award=award).first()
+    agreement = (
+        GrantAgreement.objects.filter(award=award).select_related("signed_by").defer("document").first()
+    )
     return render(
         request,
         "trusts/award.html",
@@ -62,13 +54,17 @@ def award_page(request, pk):
             "award": award,
             "bid": award.bid,
             "actions": awards.available_actions(award, request.user),
+            "payments": payments.schedule_for(award, request.user),
             "can_record": request.user.has_perm("trusts.record_consultation", award),
             "activities": activities,
             "progress": progress,
             "covered_count": len(progress) - len(missing),
             "missing": describe_audiences(missing),
-            "conditions": conditions(award),
+            "agreement": agreement,
+            "clauses": agreements.clauses(agreement.terms if agreement else award.terms),
             "trust": trust,
+            "reviews": list(award.reviews.select_related("reviewed_by")),
+            "can_review": request.user.has_perm("trusts.review_award", award),
             "events": award.events.select_related("actor").order_by("-created_at", "-pk"),
             "back_url": back_url(request, award),
         },
@@ -80,6 +76,16 @@ def letter(request, pk):
     award = get_award(request, pk)
     response = HttpResponse(award_letter(award), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(True, letter_filename(award))
+    return response
+
+
+@login_required
+def agreement(request, pk):
+    """The grant agreement as signed, for the council and the programme team alike."""
+    award = get_award(request, pk)
+    signed = get_object_or_404(GrantAgreement, award=award)
+    response = HttpResponse(bytes(signed.document), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, agreements.agreement_filename(award))
     return response
 
 

@@ -1,19 +1,18 @@
 """The changes a person makes to an award, each on the one change page (core.views.ChangePage):
-the council accepts or declines; the lead confirms the consultation condition, records the
-payment, or withdraws the offer."""
+the council accepts or declines; the lead confirms the consultation condition or withdraws
+the offer. Payments have their own pages (trusts/views/payments.py)."""
 
 from django.core.exceptions import PermissionDenied
 from django_fsm import can_proceed
 
-from core.money import money
 from core.views import ChangePage
 
-from .. import awards
+from .. import agreements, awards
 from ..awards import describe_audiences
-from ..forms import AcceptForm, ConditionsMetForm, PaymentForm, decline_form, withdraw_form
+from ..forms import AcceptForm, ConditionsMetForm, decline_form, withdraw_form
 from ..queries import consultation_progress
 from .access import get_award
-from .awards import award_url, conditions
+from .awards import award_url
 
 
 class AwardChange(ChangePage):
@@ -47,19 +46,29 @@ class Accept(AwardChange):
     permission = "trusts.respond_to_award"
     transition = "accept"
     form_class = AcceptForm
-    title = "Accept the award"
-    submit_text = "Accept the award"
+    title = "Accept the award and sign the grant agreement"
+    submit_text = "Accept and sign"
     summary_template = "trusts/summaries/accept.html"
 
     def extra_context(self):
-        return {"conditions": conditions(self.record)}
+        return {
+            "clauses": agreements.clauses(self.record.terms),
+            "schedule": agreements.schedule_of(self.record),
+        }
 
     def perform(self, form):
-        return awards.accept(self.record, self.request.user, expected_state=form.seen_state)
+        return awards.accept(
+            self.record,
+            self.request.user,
+            signatory_name=form.cleaned_data["signatory_name"],
+            signatory_job_title=form.cleaned_data["signatory_job_title"],
+            expected_state=form.seen_state,
+        )
 
     def success_message(self, accepted):
         return (
-            f"You have accepted the award. {accepted.trust.name} is set up: record your consultation below."
+            f"You have accepted the award and signed its grant agreement. {accepted.trust.name} is set up: "
+            "record your consultation below."
         )
 
 
@@ -114,28 +123,7 @@ class ConditionsMet(AwardChange):
         )
 
     def success_message(self, award):
-        return "The consultation condition is met. You can now record the payment."
-
-
-class RecordPayment(AwardChange):
-    permission = "trusts.manage_awards"
-    transition = "record_payment"
-    form_class = PaymentForm
-    title = "Record the payment"
-    submit_text = "Record the payment"
-    summary_template = "trusts/summaries/payment.html"
-
-    def perform(self, form):
-        return awards.record_payment(
-            self.record,
-            self.request.user,
-            reference=form.cleaned_data["reference"],
-            paid_on=form.cleaned_data["paid_on"],
-            expected_state=form.seen_state,
-        )
-
-    def success_message(self, paid):
-        return f"Payment of {money(paid.total)} to {paid.bid.authority.name} recorded"
+        return "The consultation condition is met. You can now request the first payment."
 
 
 class Withdraw(AwardChange):
