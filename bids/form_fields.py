@@ -17,6 +17,17 @@ def check_phone(value):
         raise ValidationError(PHONE_EXAMPLE)
 
 
+ADDRESS_LENGTH = 500
+# A UK postcode (its outward and inward parts), anywhere in the address: a letter that
+# reaches the council needs one. Checked for shape only; the Royal Mail's list decides.
+POSTCODE = re.compile(r"\b[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}\b", re.IGNORECASE)
+
+
+def check_postcode(value):
+    if value and not POSTCODE.search(value):
+        raise ValidationError("Enter the postal address with its postcode, like ME14 1XQ")
+
+
 class ScopeChoiceField(ModelIdsField):
     """Only allowed scopes are offered; a posted excluded scope is refused by name, with why."""
 

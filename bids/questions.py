@@ -22,7 +22,7 @@ from core.forms.fields import MoneyField
 from core.money import money
 from reference.models import ServiceScope
 
-from .form_fields import PHONE_EXAMPLE, ScopeChoiceField, check_phone
+from .form_fields import ADDRESS_LENGTH, PHONE_EXAMPLE, ScopeChoiceField, check_phone, check_postcode
 from .models import DeliverySetting, Focus, GovernanceModel, Section, Sector
 
 
@@ -247,6 +247,24 @@ QUESTION_LIST = [
             "Enter the responsible director's job title",
             150,
             "The director's job title must be 150 characters or fewer",
+        ),
+    ),
+    Question(
+        "postal_address",
+        C,
+        "Postal address for letters",
+        "director",
+        lambda: forms.CharField(
+            label="Postal address for letters",
+            help_text="Where the Department writes about this bid and any award, usually the director's "
+            "office. Include the postcode.",
+            max_length=ADDRESS_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
+            validators=[check_postcode],
+            error_messages={
+                "required": "Enter the postal address for letters",
+                "max_length": f"The postal address must be {ADDRESS_LENGTH} characters or fewer",
+            },
         ),
     ),
     Question(

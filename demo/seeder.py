@@ -190,6 +190,12 @@ class DemoSeeder:
         bid.director_job_title = rng.choice(
             ["Director of Social Services", "Director of Education", "Director of Children's Services"]
         )
+        # An invented office address with a postcode of the right shape.
+        bid.postal_address = (
+            f"Children's Services Directorate\n{authority.short_name} Civic Offices\n{authority.short_name}\n"
+            f"{authority.code[:2]}{rng.randint(1, 9)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+            f"{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        )
         bid.focus = rng.choice([Focus.CLIENT_GROUPS, Focus.BROAD])
         bid.client_groups = rng.choice(CLIENT_GROUPS) if bid.focus == Focus.CLIENT_GROUPS else ""
         bid.vision = (

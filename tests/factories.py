@@ -213,6 +213,7 @@ def complete_bid(bid, actor):
     bid.lead_phone = "01622 000000"
     bid.director_name = "Dana Director"
     bid.director_job_title = "Director of Social Services"
+    bid.postal_address = "Sessions House\nCounty Road\nMaidstone\nME14 1XQ"
     bid.focus = "broad"
     bid.vision = "One team for every child."
     bid.delivery_settings = ["extended_schools"]

@@ -56,6 +56,17 @@ def letter_filename(award):
 LETTERHEAD = ["Wellington House", "133-155 Waterloo Road", "London SE1 8UG"]
 
 
+def recipient(bid, addressee):
+    """Who the letter goes to and where: the named person, the council, and the postal address
+    the council gave in its bid (a line naming the council again is not repeated)."""
+    lines = [addressee, bid.authority.name]
+    for line in (bid.postal_address or "").splitlines():
+        line = " ".join(line.split()).rstrip(",")
+        if line and line.lower() not in {known.lower() for known in lines}:
+            lines.append(line)
+    return lines
+
+
 def what_happens_next(award, link):
     """The letter's closing paragraph, for where the award now stands: a letter downloaded
     after the council accepted, or after payment, does not still ask it to accept."""
@@ -112,8 +123,7 @@ def award_letter(award):
     story = [
         letterhead,
         Spacer(0, 4 * mm),
-        Paragraph(escape(addressee), s["body"]),
-        Paragraph(escape(authority.name), s["body"]),
+        Paragraph("<br/>".join(escape(line) for line in recipient(bid, addressee)), s["body"]),
         Spacer(0, 2 * mm),
         Paragraph(f"Date of offer: {long_date(award.offered_at)}", s["body"]),
         Paragraph(f"Reference: {escape(bid.reference)}", s["body"]),

@@ -84,6 +84,8 @@ class Bid(ConcurrentTransitionModel, models.Model):
     lead_phone = models.CharField("lead officer's telephone number", max_length=30, blank=True)
     director_name = models.CharField("responsible director's name", max_length=150, blank=True)
     director_job_title = models.CharField("responsible director's job title", max_length=150, blank=True)
+    # The council's office, not a person's: letters about the bid and any award go here.
+    postal_address = models.TextField("postal address for letters", blank=True)
 
     # 2. Focus and vision
     focus = models.CharField(max_length=20, choices=Focus.choices, blank=True)

@@ -97,6 +97,7 @@ def test_colleagues_on_different_pages_of_a_section_do_not_undo_each_other(colle
         {
             "director_name": "Dana Director",
             "director_job_title": "DCS",
+            "postal_address": "Sessions House, Maidstone ME14 1XQ",
             "version": my_version,
             "action": "continue",
         },

@@ -50,6 +50,11 @@ LEAD = {
     "lead_email": "jo.bloggs@kent.example",
     "lead_phone": "01622 694000",
 }
+DIRECTOR = {
+    "director_name": "Dana Director",
+    "director_job_title": "DCS",
+    "postal_address": "Sessions House\nCounty Road\nMaidstone ME14 1XQ",
+}
 
 
 # Contacts ----------------------------------------------------------------------------
@@ -125,10 +130,12 @@ def test_director_page(client, bid):
     assert errors(save(client, bid, "contacts", "director", {})) == [
         "Enter the responsible director's full name",
         "Enter the responsible director's job title",
+        "Enter the postal address for letters",
     ]
-    response = save(
-        client, bid, "contacts", "director", {"director_name": "Dana Director", "director_job_title": "DCS"}
-    )
+    assert errors(
+        save(client, bid, "contacts", "director", {**DIRECTOR, "postal_address": "County Hall"})
+    ) == ["Enter the postal address with its postcode, like ME14 1XQ"]
+    response = save(client, bid, "contacts", "director", DIRECTOR)
     assert response.url == reverse("bids:section-complete", args=[bid.reference, "contacts"])
 
 
@@ -485,9 +492,10 @@ def test_the_completion_question(client, bid):
         "Enter the lead officer's telephone number",
         "Enter the responsible director's full name",
         "Enter the responsible director's job title",
+        "Enter the postal address for letters",
     ]
     save(client, bid, "contacts", "lead-officer", LEAD)
-    save(client, bid, "contacts", "director", {"director_name": "Dana", "director_job_title": "DCS"})
+    save(client, bid, "contacts", "director", DIRECTOR)
     response = complete(client, bid, "contacts", "yes")
     assert response.url == reverse("bids:bid", args=[bid.reference])
     assert BidSection.objects.get(bid=bid, section="contacts").completed
@@ -498,7 +506,7 @@ def test_the_completion_question(client, bid):
 
 def test_blanking_an_answer_reopens_a_completed_section(client, bid):
     save(client, bid, "contacts", "lead-officer", LEAD)
-    save(client, bid, "contacts", "director", {"director_name": "Dana", "director_job_title": "DCS"})
+    save(client, bid, "contacts", "director", DIRECTOR)
     complete(client, bid, "contacts", "yes")
     save(client, bid, "contacts", "lead-officer", {**LEAD, "lead_phone": ""}, action="later")
     assert not BidSection.objects.get(bid=bid, section="contacts").completed

@@ -118,6 +118,7 @@ def test_a_council_prepares_and_submits_its_bid_by_keyboard(page):
     save_and_continue(page, "Director responsible")
     type_into(page, "Full name", "Dana Director")
     type_into(page, "Job title", "Director of Social Services")
+    type_into(page, "Postal address for letters", "Sessions House\nCounty Road\nMaidstone ME14 1XQ")
     save_and_continue(page, "Contacts")
     complete_the_section(page, "Contacts")
 

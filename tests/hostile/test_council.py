@@ -140,6 +140,7 @@ def plausible(bid, scopes):
         "lead_phone": ["01622 694000", "+44 808 157 0192", "0" * 30, "(01622) 694-000", "01622 ²94000"],
         "director_name": ["Dana Director"],
         "director_job_title": ["Director of Social Services"],
+        "postal_address": ["Sessions House\nMaidstone ME14 1XQ", "County Hall, Leeds LS1 1UR"],
         "focus": [*Focus.values, "everything"],
         "client_groups": ["Disabled children", "word " * 251],
         "vision": ["One team for every child.", "word " * 501],

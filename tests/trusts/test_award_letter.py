@@ -34,6 +34,8 @@ def test_a_plain_award_is_one_page_on_the_letterhead_without_a_supplement_line(l
     assert pages == 1
     assert "Department of Health Wellington House 133-155 Waterloo Road London SE1 8UG" in text
     assert f"Dear {award.bid.lead_name}," in text
+    # To the council's postal address from its bid, under the person's name and the council's.
+    assert f"{award.bid.lead_name} Kent County Council Sessions House County Road Maidstone ME14 1XQ" in text
     assert "Supplement" not in text and "£0" not in text
     assert "Base award £60,000" in text and "Total award £60,000" in text
     assert (

@@ -21,8 +21,12 @@ class DirectorForm(SectionPage):
     slug = "director"
     title = "Director responsible"
     intro = (
-        "The director accountable for the trust, for example the director of social services or of education."
+        "The director accountable for the trust, for example the director of social services or of education, "
+        "and where the Department writes to them."
     )
 
     def layout(self):
-        return [Field.text(name, field_width=20) for name in self.questions()]
+        return [
+            Field.textarea(name, rows=4) if name == "postal_address" else Field.text(name, field_width=20)
+            for name in self.questions()
+        ]
