@@ -1,4 +1,3 @@
-import io
 import os
 import shutil
 from unittest import mock
@@ -9,7 +8,6 @@ from django.conf import settings
 from django.core import serializers
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.backends.base.creation import BaseDatabaseCreation
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgreSQLOperations
@@ -33,7 +31,7 @@ def need(condition, what):
     pytest.skip(f"{what} is not available here")
 
 
-def _is_transactional(item):
+def is_transactional(item):
     marker = item.get_closest_marker("django_db")
     by_marker = marker is not None and bool(
         marker.kwargs.get("transaction") or (marker.args and marker.args[0])
@@ -56,13 +54,30 @@ def pytest_collection_modifyitems(config, items):
     test ran next would find no Kent.
     """
     careless = [
-        item.nodeid for item in items if _is_transactional(item) and not _restores_reference_data(item)
+        item.nodeid for item in items if is_transactional(item) and not _restores_reference_data(item)
     ]
     if careless:
         raise pytest.UsageError(
             "These transactional tests must use serialized_rollback=True (or the "
             "django_db_serialized_rollback fixture):\n  " + "\n  ".join(careless)
         )
+    _journeys_first(items)
+
+
+def _journeys_first(items):
+    """pytest-django runs the transactional tests last (they empty the database after them).
+    Among those, the browser journeys take 10 to 40 seconds each: started first, they leave
+    the short tests to fill in around them, instead of one worker running a long journey
+    alone at the end of the run while the other waits."""
+    transactional = [index for index, item in enumerate(items) if is_transactional(item)]
+    if not transactional:
+        return
+    start, end = transactional[0], transactional[-1] + 1
+    block = items[start:end]
+    if any(not is_transactional(item) for item in block):
+        return  # not one block, as pytest-django orders them: leave the order alone
+    block.sort(key=lambda item: "journey" not in item.path.name)
+    items[start:end] = block
 
 
 def _restore_in_bulk(creation, data):
@@ -179,18 +194,15 @@ def private_storage(location):
     }
 
 
-@pytest.fixture(scope="module")
-def module_rows(django_db_setup, django_db_blocker):
-    """A transaction that stays open for the module's tests, for rows built once for the
-    module rather than once per test: `with module_rows():` writes them (see demo_seeded_once).
+def rows_kept_open(django_db_blocker):
+    """A transaction that stays open while a module's (or a package's) tests run, for rows
+    built once for all of them rather than once per test: `with unblock():` writes them.
 
     Each test's own transaction is a savepoint inside it, rolled back after the test, so what
     a test changes is undone and the next test finds the rows as they were built; the whole
-    transaction is rolled back after the module's last test, so the rows never reach another
-    module. A module-scoped fixture lives until the module ends, so every test of a module
-    that uses it sees its rows, whether it asks for them or not. Not for transactional
-    tests: they commit, and would commit the rows with them.
-    """
+    transaction is rolled back at the end, so the rows never reach other tests. Every test
+    that runs while it is open sees its rows, whether it asks for them or not. Not for
+    transactional tests: they commit, and would commit the rows with them."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
@@ -201,23 +213,9 @@ def module_rows(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="module")
-def demo_seeded_once(module_rows, tmp_path_factory):
-    """`seed_demo` run once for the module that asks, not once per test (module_rows);
-    returns the folder holding the files it stored."""
-    files = tmp_path_factory.mktemp("demo-files")
-    with module_rows(), override_settings(DEBUG=True, STORAGES=private_storage(files)):
-        call_command("seed_demo", stdout=io.StringIO())
-    return files
-
-
-@pytest.fixture
-def demo_seeded(request, demo_seeded_once, settings):
-    """The module's demo, seen as after `seed_demo` under DEBUG: its stored files are copied
-    into this test's private storage, so a test that changes or removes one changes only its own."""
-    if _is_transactional(request.node):
-        pytest.fail("demo_seeded is for tests in a transaction: a transactional test would commit it")
-    settings.DEBUG = True
-    shutil.copytree(demo_seeded_once, settings.STORAGES["default"]["OPTIONS"]["location"], dirs_exist_ok=True)
+def module_rows(django_db_setup, django_db_blocker):
+    """Rows built once for the module (rows_kept_open)."""
+    yield from rows_kept_open(django_db_blocker)
 
 
 @pytest.fixture

@@ -9,13 +9,8 @@ from accounts.models import OutboundEmail, User
 from bids.models import Bid, BidState, FundingRound
 from demo.content import DEMO_PASSWORD
 
-# One worker runs the whole module under xdist (--dist loadgroup), so the demo is seeded once.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("seed_demo")]
-
-
-@pytest.fixture
-def seeded(demo_seeded):
-    """The demo, seeded once for this module (tests/conftest.py); each test's changes are rolled back."""
+# The demo package's modules run on one worker, which seeds the demo once (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 def test_demo_data_has_the_2003_round_as_it_happened(seeded):

@@ -14,13 +14,8 @@ from monitoring.models import MonitoringReturn, ReturnEvent
 from trusts.enums import ACCEPTED_STATES, ReviewOutcome
 from trusts.models import FundingAward
 
-# One worker runs the whole module under xdist (--dist loadgroup), so the demo is seeded once.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_monitoring")]
-
-
-@pytest.fixture
-def seeded(demo_seeded):
-    """The demo, seeded once for this module (tests/conftest.py); each test's changes are rolled back."""
+# The demo package's modules run on one worker, which seeds the demo once (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 def test_every_pilot_sent_returns_and_the_third_ones_show_each_state(seeded):

@@ -12,13 +12,8 @@ from trusts.enums import AwardState, InstalmentState, ReviewOutcome
 from trusts.exports import formats
 from trusts.models import AnnualReview, AwardEvent, ConsultationActivity, FundingAward, Instalment, Trust
 
-# One worker runs the whole module under xdist (--dist loadgroup), so the demo is seeded once.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_awards")]
-
-
-@pytest.fixture
-def seeded(demo_seeded):
-    """The demo, seeded once for this module (tests/conftest.py); each test's changes are rolled back."""
+# The demo package's modules run on one worker, which seeds the demo once (conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 
 def test_every_approved_2003_bid_has_an_award_in_a_spread_of_states(seeded):
