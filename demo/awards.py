@@ -1,7 +1,8 @@
 """Demo awards for the 2003 round's approved bids, made and moved on through trusts/awards.py.
 
 So every report has real rows on a fresh `make run`: most pilots accepted, consulted and
-paid by the end of 2003, some part of the way, one declined and one withdrawn. Idempotent:
+paid their base award by the end of 2003 (and any supplement in 2004, once their first
+monitoring return was accepted), some part of the way, one declined and one withdrawn. Idempotent:
 a bid that already has an award keeps it, and only awards still as first offered are moved.
 """
 
@@ -9,15 +10,19 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.db.models import Exists, OuterRef
 
 from accounts.models import Role, User
 from bids.models import BidState, FundingRound
 from core.london import LONDON
 from trusts import awards, payments, reviews
-from trusts.enums import Audience, AwardState, PaymentTrigger, ReviewOutcome
-from trusts.models import AnnualReview, FundingAward
+from trusts.enums import Audience, AwardState, InstalmentState, PaymentTrigger, ReviewOutcome
+from trusts.models import AnnualReview, FundingAward, Instalment
 
 from .content import minimal_pdf
+
+# Instalments not yet paid: an award still waiting for its base is not paid its supplement.
+WAITING = [InstalmentState.SCHEDULED, InstalmentState.REQUESTED, InstalmentState.APPROVED]
 
 # Where each approved bid's award ends up, in order of the authorities' names.
 PLAN = [
@@ -166,33 +171,65 @@ def _take_to(award, target, number, seeder, offered_at):
 
 
 def _pay(award, target, number, lead, met):
-    """Payments in arrears: the lead requests each released instalment and the programme's
-    administrator, another official, approves it before it is paid. An award left with its
-    condition met is part of the way: its first payment requested, or approved and awaiting
-    payment. A paid award had its supplement paid after its first monitoring return."""
-    approver = User.objects.get(email="admin@doh.example")
+    """Payments in arrears: the lead requests each instalment released by the consultation
+    condition and the programme's administrator, another official, approves it before it is
+    paid. An award left with its condition met is part of the way: its first payment
+    requested, or approved and awaiting payment. A supplement waits for the pilot's first
+    accepted monitoring return, in 2004 (seed_supplements)."""
     stop = None
     if target == AwardState.CONDITIONS_MET:
         stop = "request" if number % 4 == 2 else "approve"
-    for instalment in award.instalments.order_by("number"):
-        start = met.date() + timedelta(days=3)
-        if instalment.trigger == PaymentTrigger.FIRST_RETURN:
-            start = met.date() + timedelta(days=45)  # the first return, accepted
-            payments.release_first_return(award, london(start, 9))
-        payments.request(instalment, lead, now=london(start, 11))
-        if stop == "request":
+    for instalment in award.instalments.filter(trigger=PaymentTrigger.CONDITIONS_MET).order_by("number"):
+        _pay_instalment(instalment, lead, met.date() + timedelta(days=3), stop)
+        if stop:
             return
-        payments.approve(instalment, approver, now=london(start + timedelta(days=2), 15))
-        if stop == "approve":
-            return
-        paid_on = start + timedelta(days=7)
-        payments.record_paid(
-            instalment,
-            lead,
-            reference=f"DH-CTP-2003-{award.pk:04d}-{instalment.number}",
-            paid_on=paid_on,
-            now=london(paid_on + timedelta(days=1), 12),
+
+
+def _pay_instalment(instalment, lead, start, stop=None):
+    """Requested on `start`, approved two days later by the administrator, paid a week on."""
+    payments.request(instalment, lead, now=london(start, 11))
+    if stop == "request":
+        return
+    payments.approve(
+        instalment, User.objects.get(email="admin@doh.example"), now=london(start + timedelta(days=2), 15)
+    )
+    if stop == "approve":
+        return
+    paid_on = start + timedelta(days=7)
+    payments.record_paid(
+        instalment,
+        lead,
+        reference=f"DH-CTP-{paid_on.year}-{instalment.award_id:04d}-{instalment.number}",
+        paid_on=paid_on,
+        now=london(paid_on + timedelta(days=1), 12),
+    )
+
+
+def seed_supplements(seeder):
+    """The supplements of the pilots paid through 2003: each released when the pilot's first
+    monitoring return was accepted in 2004 (demo/monitoring.py, through the returns' door),
+    then requested, approved and paid. Idempotent: only instalments still scheduled move."""
+    base_unpaid = Instalment.objects.filter(
+        award=OuterRef("award"), trigger=PaymentTrigger.CONDITIONS_MET, state__in=WAITING
+    )
+    waiting = (
+        Instalment.objects.filter(
+            award__bid__funding_round__slug="pilots-2003",
+            award__state=AwardState.CONDITIONS_MET,
+            trigger=PaymentTrigger.FIRST_RETURN,
+            state=InstalmentState.SCHEDULED,
+            released_at__isnull=False,
         )
+        .exclude(Exists(base_unpaid))
+        .select_related("award")
+        .order_by("award__bid__authority__name")
+    )
+    paid = 0
+    for instalment in waiting:
+        released = instalment.released_at.astimezone(LONDON).date()
+        _pay_instalment(instalment, seeder.lead, released + timedelta(days=3))
+        paid += 1
+    seeder.say(f"2003 supplements: {paid} paid after the first accepted return")
 
 
 # Annual reviews, a year into the pilots: one of each kind -----------------------------------

@@ -41,7 +41,7 @@ from reference.models import LocalAuthority, ServiceScope
 from trusts import awards, diligence
 from trusts.enums import CheckKind, CheckResult
 
-from .awards import seed_awards, seed_reviews
+from .awards import seed_awards, seed_reviews, seed_supplements
 from .content import (
     CLIENT_GROUPS,
     DEMO_PASSWORD,
@@ -86,6 +86,7 @@ class DemoSeeder:
         self.seed_open_round()
         seed_awards(self)
         seed_monitoring(self)
+        seed_supplements(self)
         seed_reviews(self)
         # Demo history is not news: nobody is emailed about it.
         OutboundEmail.objects.filter(pk__gt=first_email).delete()

@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.db.models import F
 
 from accounts.models import OutboundEmail
-from trusts.enums import AwardState, InstalmentState, ReviewOutcome
+from monitoring.enums import ReturnState
+from monitoring.models import MonitoringReturn
+from trusts.enums import AwardState, InstalmentState, PaymentTrigger, ReviewOutcome
 from trusts.exports import formats
 from trusts.models import AnnualReview, AwardEvent, ConsultationActivity, FundingAward, Instalment, Trust
 
@@ -49,9 +51,15 @@ def test_demo_history_is_dated_in_2003_and_told_through_events(seeded):
         ("accepted", "conditions_met"),
         ("conditions_met", "paid"),
     ]
-    for event in AwardEvent.objects.all():
+    # What happened in 2004: supplements paid after the first accepted return, and reviews.
+    for event in AwardEvent.objects.select_related("instalment"):
         assert event.created_at.year == 2003 or (
-            event.created_at.year == 2004 and "annual review" in event.reason.lower()
+            event.created_at.year == 2004
+            and (
+                "annual review" in event.reason.lower()
+                or (event.instalment and event.instalment.trigger == PaymentTrigger.FIRST_RETURN)
+                or event.to_state == AwardState.PAID
+            )
         ), event.reason
     assert all(activity.held_on.year == 2003 for activity in ConsultationActivity.objects.all())
     assert ConsultationActivity.objects.exclude(evidence="").exists()
@@ -103,4 +111,12 @@ def test_demo_payments_are_asked_for_by_one_official_and_approved_by_another(see
         assert (
             sum(i.amount for i in award.instalments.all() if i.state == InstalmentState.PAID) == award.total
         )
-        assert award.paid_on.year == 2003
+        assert award.paid_on.year in (2003, 2004)
+    for supplement in instalments.filter(trigger=PaymentTrigger.FIRST_RETURN, state=InstalmentState.PAID):
+        first_return = (
+            MonitoringReturn.objects.filter(award=supplement.award, state=ReturnState.ACCEPTED)
+            .order_by("decided_at")
+            .first()
+        )
+        assert supplement.released_at == first_return.decided_at
+        assert supplement.paid_on > first_return.decided_at.date()
