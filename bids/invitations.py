@@ -49,17 +49,18 @@ def calendar_for(interview):
     if interview.video_link:
         event.add("url", interview.video_link)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    # ROLE belongs to attendees only (RFC 5545, 3.2.16); a cancellation asks for no reply.
     organizer = vCalAddress(f"mailto:{interview.scheduled_by.email}")
     organizer.params["cn"] = vText(interview.scheduled_by.full_name)
-    organizer.params["role"] = vText("CHAIR")
     event.add("organizer", organizer)
     for address in council_recipients(bid):
         attendee = vCalAddress(f"mailto:{address}")
         if address == bid.lead_email and bid.lead_name:
             attendee.params["cn"] = vText(bid.lead_name)
         attendee.params["role"] = vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = vText("NEEDS-ACTION")
-        attendee.params["rsvp"] = vText("TRUE")
+        if not cancelled:
+            attendee.params["partstat"] = vText("NEEDS-ACTION")
+            attendee.params["rsvp"] = vText("TRUE")
         event.add("attendee", attendee, encode=0)
     calendar.add_component(event)
     return calendar
@@ -70,4 +71,8 @@ def ics_filename(interview):
 
 
 def invitation_attachment(interview):
-    return (ics_filename(interview), calendar_for(interview).to_ical(), "text/calendar")
+    """The calendar part of an interview email: its content type carries the iTIP method
+    (RFC 6047, 2.4), so Outlook and Gmail show it as an invitation, with accept and decline,
+    or as a cancellation, rather than as a file."""
+    calendar = calendar_for(interview)
+    return (ics_filename(interview), calendar.to_ical(), f"text/calendar; method={calendar['method']}")

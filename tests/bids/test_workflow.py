@@ -5,6 +5,7 @@ and which emails go to whom, only once the change has committed."""
 import threading
 from datetime import timedelta
 from decimal import Decimal
+from email import message_from_bytes
 
 import pytest
 from django.core import mail
@@ -494,8 +495,9 @@ def sent_to(template_subject):
 
 def ics_of(message):
     (filename, content, mimetype) = next(a for a in message.attachments if a[0].endswith(".ics"))
-    assert mimetype == "text/calendar"
-    return Calendar.from_ical(content)
+    calendar = Calendar.from_ical(content)
+    assert mimetype == f"text/calendar; method={calendar['method']}"
+    return calendar
 
 
 def test_emails_are_queued_in_the_transaction_and_sent_only_after_commit(
@@ -607,6 +609,49 @@ def test_interview_invitations_update_and_cancel_one_calendar_event(
     )
     assert "The panel cannot meet in May." in cancellation.body
     assert Bid.objects.get(pk=bid.pk).state == BidState.SHORTLISTED
+
+
+def calendar_part(message):
+    """The calendar part of the email as a mail client receives it (its MIME message)."""
+    parsed = message_from_bytes(message.message().as_bytes())
+    (part,) = [part for part in parsed.walk() if part.get_content_type() == "text/calendar"]
+    return part, Calendar.from_ical(part.get_payload(decode=True))
+
+
+def test_the_invitation_is_an_invitation_in_outlook_and_gmail_and_its_cancellation_a_cancellation(
+    django_capture_on_commit_callbacks, open_round, council, lead_user
+):
+    """RFC 6047: the iTIP method is in the calendar part's content type, as well as in the
+    calendar; ROLE is an attendee's alone; a cancellation asks nobody to reply."""
+    bid = factories.shortlisted_bid(open_round, "KEN", council=council, lead=lead_user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        interviews.schedule(
+            bid,
+            lead_user,
+            starts_at=factories.interview_time(open_round, day_offset=2, hour=14),
+            duration_minutes=60,
+            location="Wellington House, London SE1 8UG",
+            video_link="",
+            panel=[lead_user],
+        )
+        interviews.cancel(Bid.objects.get(pk=bid.pk), lead_user, "The panel cannot meet in May.")
+    invite, cancellation = mail.outbox
+    part, calendar = calendar_part(invite)
+    assert (part.get_param("method"), str(calendar["METHOD"])) == ("REQUEST", "REQUEST")
+    assert part.get_content_charset() == "utf-8"
+    event = calendar.walk("VEVENT")[0]
+    assert "ROLE" not in event["ORGANIZER"].params
+    attendee = event["ATTENDEE"]
+    assert (attendee.params["ROLE"], attendee.params["RSVP"], attendee.params["PARTSTAT"]) == (
+        "REQ-PARTICIPANT",
+        "TRUE",
+        "NEEDS-ACTION",
+    )
+    part, calendar = calendar_part(cancellation)
+    assert (part.get_param("method"), str(calendar["METHOD"])) == ("CANCEL", "CANCEL")
+    attendee = calendar.walk("VEVENT")[0]["ATTENDEE"]
+    assert "RSVP" not in attendee.params and "PARTSTAT" not in attendee.params
 
 
 def test_withdrawing_takes_the_interview_out_of_the_councils_calendar(
