@@ -222,17 +222,11 @@ class BidWorkflow(LifeCycle):
         bid.updated_at = change.now
         bid.updated_by = change.actor
 
-    def record_event(self, change):
-        return BidEvent.objects.create(
-            bid=change.record,
-            kind=EventKind.STATE_CHANGED,
-            actor=change.actor,
-            from_state=change.from_state,
-            to_state=change.record.state,
-            reason=change.reason,
-            shown_to_council=change.edge.shown_to_council,
-            created_at=change.now,
-        )
+    event_model = BidEvent
+    record_field = "bid"
+
+    def event_details(self, change):
+        return {"kind": EventKind.STATE_CHANGED, "shown_to_council": change.edge.shown_to_council}
 
     def tell(self, change):
         bid = change.record

@@ -95,9 +95,25 @@ class LifeCycle:
     def stamp(self, change):
         """Fields beyond the state that the change sets (who, when)."""
 
+    # The audit model each change writes a row of, and its field for the changed record.
+    event_model = None
+    record_field = ""
+
     def record_event(self, change):
-        """The audit event: who, when, from what, to what, why."""
-        raise NotImplementedError
+        """The audit event: who, when, from what, to what, why (and event_details)."""
+        return self.event_model.objects.create(
+            **{self.record_field: change.record},
+            actor=change.actor,
+            from_state=change.from_state,
+            to_state=change.record.state,
+            reason=change.reason,
+            created_at=change.now,
+            **self.event_details(change),
+        )
+
+    def event_details(self, change):
+        """What this life cycle's events record besides the common fields."""
+        return {}
 
     def tell(self, change):
         """Queue the edge's email; called inside the transaction, sent after it commits."""

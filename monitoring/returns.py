@@ -198,15 +198,8 @@ class ReturnLifeCycle(LifeCycle):
             record.decided_by, record.decided_at = actor, now
             record.changes_reason = change.reason if name == "request_changes" else ""
 
-    def record_event(self, change):
-        return ReturnEvent.objects.create(
-            monitoring_return=change.record,
-            actor=change.actor,
-            from_state=change.from_state,
-            to_state=change.record.state,
-            reason=change.reason,
-            created_at=change.now,
-        )
+    event_model = ReturnEvent
+    record_field = "monitoring_return"
 
     def tell(self, change):
         record = change.record

@@ -220,6 +220,8 @@ class AwardLifeCycle(LifeCycle):
     detail_names = frozenset(agreements.SIGNATORY_FIELDS)
     refused = AwardError
     stale = StaleAward
+    event_model = AwardEvent
+    record_field = "award"
 
     def lock(self, award, expected_state=None):
         locked = (
@@ -247,16 +249,6 @@ class AwardLifeCycle(LifeCycle):
             award.withdrawn_at = now
             award.withdrawn_by = actor
             award.withdrawn_reason = change.reason
-
-    def record_event(self, change):
-        return AwardEvent.objects.create(
-            award=change.record,
-            actor=change.actor,
-            from_state=change.from_state,
-            to_state=change.record.state,
-            reason=change.reason,
-            created_at=change.now,
-        )
 
     def tell(self, change):
         award = change.record
