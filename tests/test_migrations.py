@@ -196,3 +196,43 @@ def test_awards_made_before_payment_schedules_carry_their_terms_and_payments_for
         ],
         "NFK": [(1, 60000, "conditions_met", "scheduled", None, "")],
     }
+
+
+BEFORE_ADDRESS = [("bids", "0009_bid_postal_address")]
+AFTER_ADDRESS = [("bids", "0010_reopen_contacts_without_an_address")]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_draft_bids_whose_contacts_were_completed_without_an_address_are_asked_for_it(migrator):
+    old = migrator.apply_initial_migration(BEFORE_ADDRESS)
+    User = old.apps.get_model("accounts", "User")
+    Authority = old.apps.get_model("reference", "LocalAuthority")
+    Round = old.apps.get_model("bids", "FundingRound")
+    Bid = old.apps.get_model("bids", "Bid")
+    Section = old.apps.get_model("bids", "BidSection")
+    pilots = Round.objects.get(slug="pilots-2003")
+    made = {}
+    for code, state, address in [
+        ("KEN", "draft", ""),
+        ("LDS", "draft", "Civic Hall, Leeds LS1 1UR"),
+        ("NFK", "submitted", ""),
+    ]:
+        authority = Authority.objects.get(code=code)
+        officer = User.objects.create(
+            email=f"{code}@council.example", full_name=code, role="council", local_authority=authority
+        )
+        bid = Bid.objects.create(
+            funding_round=pilots,
+            authority=authority,
+            reference=f"CTP-2003-{code}",
+            created_by=officer,
+            state=state,
+            postal_address=address,
+        )
+        made[code] = Section.objects.create(bid=bid, section="contacts", completed=True).pk
+
+    new = migrator.apply_tested_migration(AFTER_ADDRESS)
+    Section = new.apps.get_model("bids", "BidSection")
+    completed = {code: Section.objects.get(pk=pk).completed for code, pk in made.items()}
+    # Only the draft without an address is reopened; a submitted bid is left as it was sent.
+    assert completed == {"KEN": False, "LDS": True, "NFK": True}
