@@ -19,19 +19,13 @@ from reportlab.platypus.flowables import KeepTogether
 from core.london import london, long_date
 from core.money import money
 
-from .enums import FUNDER_NAME, PaymentTrigger
+from . import schedules
+from .enums import FUNDER_NAME
 from .letters import BLACK, LETTERHEAD, RULE, styles
 from .models import GrantAgreement, Instalment
 from .pdf import Paragraph, Table, a4_document, escape
 
 SIGNATORY_FIELDS = ("signatory_name", "signatory_job_title")
-
-
-def when_payable(trigger, due_on=None):
-    """When an instalment becomes payable, in the words the schedule uses."""
-    if trigger == PaymentTrigger.ON_DATE and due_on:
-        return f"On or after {long_date(due_on)}"
-    return PaymentTrigger(trigger).label
 
 
 def schedule_of(award):
@@ -40,7 +34,7 @@ def schedule_of(award):
         {
             "number": instalment.number,
             "amount": str(instalment.amount),
-            "when": when_payable(instalment.trigger, instalment.due_on),
+            "when": schedules.payable_from(instalment),
         }
         for instalment in Instalment.objects.filter(award=award).order_by("number")
     ]

@@ -263,13 +263,8 @@ def page_furniture(header, footer, pages):
 
 
 class TaggedDocTemplate(SimpleDocTemplate):
-    def build(self, flowables, onFirstPage=None, onLaterPages=None, canvasmaker=TaggedCanvas):
-        kwargs = {"canvasmaker": canvasmaker}
-        if onFirstPage is not None:
-            kwargs["onFirstPage"] = onFirstPage
-        if onLaterPages is not None:
-            kwargs["onLaterPages"] = onLaterPages
-        return super().build(flowables, **kwargs)
+    def build(self, flowables, *args, canvasmaker=TaggedCanvas, **kwargs):
+        return super().build(flowables, *args, canvasmaker=canvasmaker, **kwargs)
 
 
 def a4_document(out, *, title, subject="", margin=18):

@@ -24,8 +24,8 @@ from core.money import money
 from . import awards
 from .enums import AwardState, InstalmentState, PaymentTrigger, ReviewOutcome
 from .models import AnnualReview, AwardEvent, FundingAward, Instalment
+from .schedules import ASKED_FOR
 
-ASKED_FOR = [InstalmentState.REQUESTED, InstalmentState.APPROVED, InstalmentState.PAID]
 IN_PROGRESS = [InstalmentState.REQUESTED, InstalmentState.APPROVED]
 
 

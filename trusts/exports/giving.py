@@ -4,11 +4,11 @@ Only awards that stand (offered, accepted, condition met or paid) are grants. Th
 holds the funder's and each council's 360Giving identifiers and the standard's field names.
 """
 
-import calendar
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.utils import timezone
 
@@ -67,10 +67,7 @@ def recipient_org_id(authority):
 def months_after(start, months):
     """The day before the same day `months` later: a pilot of 36 months from 31 December
     2003 runs to 30 December 2006 (the day clamped in shorter months)."""
-    month_index = start.month - 1 + months
-    year, month = start.year + month_index // 12, month_index % 12 + 1
-    day = min(start.day, calendar.monthrange(year, month)[1])
-    return date(year, month, day) - timedelta(days=1)
+    return start + relativedelta(months=months) - timedelta(days=1)
 
 
 def grant_id(award):
