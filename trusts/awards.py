@@ -222,6 +222,14 @@ class AwardLifeCycle(LifeCycle):
     stale = StaleAward
     event_model = AwardEvent
     record_field = "award"
+    # Changes whose states alone would be titled wrongly in the award's history.
+    titles = {
+        "stop": "Pilot stopped at its annual review",
+        "increase": "Award increased at its annual review",
+    }
+
+    def event_details(self, change):
+        return {"title": self.titles.get(change.name, "")}
 
     def lock(self, award, expected_state=None):
         locked = (

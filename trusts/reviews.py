@@ -100,6 +100,7 @@ def record_review(
         if outcome != ReviewOutcome.STOP:  # the award door recorded the stop as a change of state
             AwardEvent.objects.create(
                 award=locked,
+                title=f"Annual review {review.number}: {review.get_outcome_display().lower()}",
                 actor=actor,
                 from_state=locked.state,
                 to_state=locked.state,
