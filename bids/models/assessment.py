@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.money import MONEY
+
 from .bid import Bid
 from .rounds import Criterion
 
@@ -43,12 +45,43 @@ class Assignment(models.Model):
     assessor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="assignments")
     assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(default=timezone.now)
+    explanation = models.TextField(
+        blank=True, help_text="Why this assessor was chosen: workload, region, no conflict of interest."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["bid", "assessor"], name="one_assignment_per_pair")]
 
     def __str__(self):
         return f"{self.assessor} assesses bid {self.bid_id}"
+
+
+class AssignmentExclusion(models.Model):
+    """The programme lead's word that an assessor is not to assess a bid (or, with no bid,
+    any bid of the round), for a reason other than a declared conflict of interest:
+    automatic assignment passes them over."""
+
+    funding_round = models.ForeignKey("bids.FundingRound", on_delete=models.CASCADE, related_name="+")
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")
+    assessor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="exclusions")
+    reason = models.TextField()
+    excluded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    excluded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bid", "assessor"], condition=Q(bid__isnull=False), name="one_exclusion_per_bid"
+            ),
+            models.UniqueConstraint(
+                fields=["funding_round", "assessor"],
+                condition=Q(bid__isnull=True),
+                name="one_round_exclusion_per_assessor",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessor} excluded from {self.bid_id or self.funding_round_id}"
 
 
 class Recommendation(models.TextChoices):
@@ -156,6 +189,26 @@ class Interview(models.Model):
         return f"Interview for bid {self.bid_id} at {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+class InterviewScore(models.Model):
+    """One panel member's own score for an interview, recorded before the panel's."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="member_scores")
+    member = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(validators=[MaxValueValidator(4)])
+    comment = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["member__full_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "member"], name="one_interview_score_per_member"),
+            models.CheckConstraint(name="interview_score_in_range", condition=Q(score__lte=4)),
+        ]
+
+    def __str__(self):
+        return f"{self.member}'s score {self.score} for interview {self.interview_id}"
+
+
 class Decision(models.Model):
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Approved"
@@ -170,3 +223,57 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.get_outcome_display()}: bid {self.bid_id}"
+
+
+class StagedDecision(models.Model):
+    """A shortlisting or final decision the programme lead has recorded but not yet released.
+
+    The council sees nothing of it. Releasing puts each pending decision of the round
+    through the bid's door at once (bids/staging.py), and the emails go then. Released and
+    taken-back decisions stay, as the record of what was staged and when.
+    """
+
+    class Outcome(models.TextChoices):
+        SHORTLIST = "shortlist", "Shortlist"
+        NOT_SHORTLIST = "not_shortlist", "Do not shortlist"
+        APPROVE = "approve", "Approve"
+        REJECT = "reject", "Reject"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        RELEASED = "released", "Released"
+        DROPPED = "dropped", "Taken back"
+
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="staged_decisions")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    bid_state = models.CharField(max_length=24, help_text="The bid's state when the decision was staged.")
+    reasons = models.TextField(help_text="Internal record of why.")
+    feedback = models.TextField(help_text="Shared with the council on release.")
+    drawn_from = models.ManyToManyField(
+        CriterionScore,
+        blank=True,
+        related_name="+",
+        help_text="Assessors' comments the feedback was drafted from.",
+    )
+    # An approval's award, offered on release.
+    base_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    supplement_amount = models.DecimalField(**MONEY, null=True, blank=True)
+    supplement_justification = models.TextField(blank=True)
+    ggis_reference = models.CharField(max_length=40, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    released_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bid"], condition=Q(state="pending"), name="one_pending_decision_per_bid"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "bid"], name="staged_state_bid_idx")]
+
+    def __str__(self):
+        return f"{self.get_state_display()} {self.get_outcome_display().lower()}: bid {self.bid_id}"

@@ -313,6 +313,10 @@ class EventKind(models.TextChoices):
     INTERVIEW_RESCHEDULED = "interview_rescheduled", "Interview rearranged"
     INTERVIEW_CANCELLED = "interview_cancelled", "Interview cancelled"
     PERSONAL_DATA_REMOVED = "personal_data_removed", "Contact details removed"
+    ASSESSOR_EXCLUDED = "assessor_excluded", "Assessor excluded"
+    INTERVIEW_SCORED = "interview_scored", "Panel member's interview score"
+    DECISION_STAGED = "decision_staged", "Decision recorded as pending"
+    STAGED_DECISION_DROPPED = "staged_decision_dropped", "Pending decision taken back"
 
 
 class BidEvent(models.Model):

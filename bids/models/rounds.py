@@ -70,6 +70,15 @@ class FundingRound(models.Model):
         help_text="How long each pilot runs from its operational date: the grants' planned dates.",
     )
     min_assessors = models.PositiveSmallIntegerField("assessors for each bid", default=2)
+    leniency_threshold = models.DecimalField(
+        "leniency that flags an assessor (percentage points)",
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("10.0"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("100"))],
+        help_text="An assessor whose weighted totals are on average this far above or below the other "
+        "assessors' on the same bids is flagged on the calibration page.",
+    )
     grant_terms = models.TextField(
         "grant terms",
         default=DEFAULT_GRANT_TERMS,
