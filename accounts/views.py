@@ -1,5 +1,6 @@
 import logging
 
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.shortcuts import render
@@ -22,7 +23,15 @@ class SignInView(auth_views.LoginView):
 
 
 class SignOutView(auth_views.LogoutView):
-    pass
+    """Signs out, then tells the person on the sign-in page that they have. The message is
+    added after the session is flushed, so it travels in the messages cookie and shows once."""
+
+    def post(self, request, *args, **kwargs):
+        was_signed_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, "You have signed out")
+        return response
 
 
 # How often a reset may be asked for one address, and by one client.

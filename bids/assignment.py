@@ -1,20 +1,30 @@
 """Who assesses which bid.
 
 The programme lead assigns by hand or lets `auto_assign` do it: at least two assessors a
-bid, the work spread evenly, never an assessor with a conflict of interest, and the
-assessors on one bid from different regions when there are enough of them to manage it.
+bid, the work spread evenly, never an assessor with a conflict of interest or whom the lead
+has excluded from the bid, and the assessors on one bid from different regions when there
+are enough of them to manage it. Every assignment says in plain English why that assessor
+was chosen (`Assignment.explanation`), so the lead can check the choice and explain it.
 """
 
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
+from reference.models import Region
 
 from . import workflow
-from .models import Assessment, Assignment, BidState, ConflictOfInterest, EventKind
+from .models import (
+    Assessment,
+    Assignment,
+    AssignmentExclusion,
+    BidState,
+    ConflictOfInterest,
+    EventKind,
+)
 
 ASSESSORS_PER_BID = 2
 # Assessment can be arranged from submission until shortlisting.
@@ -47,13 +57,89 @@ def workloads(funding_round):
 
 
 def assignable(bid):
-    """Assessors who could be added to this bid: not on it already, not conflicted."""
+    """Assessors who could be added to this bid: not on it already, not conflicted, not
+    excluded from it by the lead."""
     conflicted = ConflictOfInterest.objects.filter(authority_id=bid.authority_id).values("assessor_id")
+    excluded = AssignmentExclusion.objects.filter(bid=bid).values("assessor_id")
     return (
         workloads(bid.funding_round)
         .exclude(pk__in=conflicted)
+        .exclude(pk__in=excluded)
         .exclude(assignments__bid=bid)
         .order_by("workload", "full_name", "pk")
+    )
+
+
+def excludable(bid):
+    """Assessors the lead could exclude from this bid: not excluded already, without a
+    conflict of interest (which keeps them off it anyway), and without submitted scores
+    on it that count (those would stay). `on_bid`: assigned to it now."""
+    conflicted = ConflictOfInterest.objects.filter(authority_id=bid.authority_id).values("assessor_id")
+    excluded = AssignmentExclusion.objects.filter(bid=bid).values("assessor_id")
+    scored = Assessment.objects.filter(bid=bid, state=Assessment.State.SUBMITTED, set_aside=False).values(
+        "assessor_id"
+    )
+    return (
+        assessors()
+        .exclude(pk__in=conflicted)
+        .exclude(pk__in=excluded)
+        .exclude(pk__in=scored)
+        .annotate(on_bid=Exists(Assignment.objects.filter(bid=bid, assessor=OuterRef("pk"))))
+        .order_by("-on_bid", "full_name", "pk")
+    )
+
+
+# Why an assessor was chosen ------------------------------------------------------------
+
+# Regions whose names take "the" in a sentence: "from the North West", "from London".
+WITHOUT_THE = {Region.LONDON, Region.YORKSHIRE_HUMBER}
+
+
+def region_name(region):
+    label = Region(region).label
+    return label if region in WITHOUT_THE else f"the {label}"
+
+
+def workload_fact(count):
+    if not count:
+        return "no bids in this round before this one"
+    return f"{count} bid{'s' if count != 1 else ''} in this round before this one"
+
+
+def region_fact(assessor, others):
+    """Where the assessor comes from, beside the assessors already on the bid."""
+    if not assessor.region:
+        return "no region recorded for them, so it could not be compared with the others on this bid"
+    sharing = [other.full_name for other in others if other.region == assessor.region]
+    if not sharing:
+        return f"from {region_name(assessor.region)}, a region not yet on this bid"
+    return f"from {region_name(assessor.region)}, the same region as {' and '.join(sharing)} on this bid"
+
+
+def conflict_fact(bid):
+    return f"no conflict of interest with {bid.authority.name}"
+
+
+def explain_automatic(bid, chosen, free, on_bid, load):
+    """Why automatic assignment chose `chosen` from the `free` assessors for the bid."""
+    lightest = min(load[a.pk] for a in free)
+    if load[chosen.pk] == lightest:
+        workload = "the lightest workload among free assessors"
+    else:
+        workload = "the lightest workload among free assessors from regions not yet on this bid"
+    region = region_fact(chosen, on_bid)
+    if chosen.region and any(other.region == chosen.region for other in on_bid):
+        region += ", as no assessor from another region was free"
+    return (
+        f"Chosen automatically: {workload} ({workload_fact(load[chosen.pk])}); {region}; "
+        f"{conflict_fact(bid)}."
+    )
+
+
+def explain_by_hand(bid, assessor, lead, on_bid, workload):
+    return (
+        f"Assigned by {lead.full_name}: {workload_fact(workload)}; {region_fact(assessor, on_bid)}; "
+        f"{conflict_fact(bid)}."
     )
 
 
@@ -75,10 +161,23 @@ def assign(bid, assessor, lead, *, expected_state=None, now=None):
                 f"{assessor.full_name} has a conflict of interest with {locked.authority.name} "
                 "and cannot assess this bid"
             )
+        exclusion = AssignmentExclusion.objects.filter(bid=locked, assessor=assessor).first()
+        if exclusion is not None:
+            raise AssignmentError(
+                f"{assessor.full_name} is excluded from this bid ({exclusion.reason}). "
+                "Let them assess it again before assigning them."
+            )
+        on_bid = [a.assessor for a in Assignment.objects.filter(bid=locked).select_related("assessor")]
+        if any(other.pk == assessor.pk for other in on_bid):
+            raise AssignmentError(f"{assessor.full_name} is already assessing this bid")
+        workload = Assignment.objects.filter(
+            assessor=assessor, bid__funding_round=locked.funding_round
+        ).count()
+        explanation = explain_by_hand(locked, assessor, lead, on_bid, workload)
         try:
             with transaction.atomic():
                 assignment = Assignment.objects.create(
-                    bid=locked, assessor=assessor, assigned_by=lead, assigned_at=now
+                    bid=locked, assessor=assessor, assigned_by=lead, assigned_at=now, explanation=explanation
                 )
         except IntegrityError as error:
             raise AssignmentError(f"{assessor.full_name} is already assessing this bid") from error
@@ -86,7 +185,7 @@ def assign(bid, assessor, lead, *, expected_state=None, now=None):
             locked,
             EventKind.ASSESSOR_ASSIGNED,
             lead,
-            detail={"assessor": assessor.pk, "assessor_name": assessor.full_name},
+            detail={"assessor": assessor.pk, "assessor_name": assessor.full_name, "explanation": explanation},
             now=now,
         )
     return assignment
@@ -111,6 +210,111 @@ def unassign(bid, assessor, lead, *, expected_state=None, now=None):
             detail={"assessor": assessor.pk, "assessor_name": assessor.full_name},
             now=now,
         )
+
+
+def exclude(bid, assessor, lead, reason, *, expected_state=None, now=None):
+    """Keep an assessor off this bid for a reason of the lead's own (a conflict of interest
+    is the assessor's declaration, in bids/conflicts.py): neither automatic assignment nor
+    the lead's own can put them on it until the exclusion is lifted. An assessor on the bid
+    comes off it, their unfinished draft with them; one whose submitted scores count cannot
+    be excluded, as those scores would stay."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise AssignmentError("Enter the reason for excluding the assessor from this bid")
+    with transaction.atomic():
+        locked = arranging(bid, lead, expected_state, "exclude assessors from")
+        if assessor.role != Role.ASSESSOR:
+            raise AssignmentError(f"{assessor.full_name} is not an assessor")
+        if AssignmentExclusion.objects.filter(bid=locked, assessor=assessor).exists():
+            raise AssignmentError(f"{assessor.full_name} is already excluded from this bid")
+        if Assessment.objects.filter(
+            bid=locked, assessor=assessor, state=Assessment.State.SUBMITTED, set_aside=False
+        ).exists():
+            raise AssignmentError(
+                f"{assessor.full_name} has submitted scores for this bid, which count, "
+                "so they cannot be excluded from it"
+            )
+        removed, _ = Assignment.objects.filter(bid=locked, assessor=assessor).delete()
+        _, drafts = Assessment.objects.filter(
+            bid=locked, assessor=assessor, state=Assessment.State.DRAFT
+        ).delete()
+        try:
+            with transaction.atomic():
+                exclusion = AssignmentExclusion.objects.create(
+                    funding_round=locked.funding_round,
+                    bid=locked,
+                    assessor=assessor,
+                    reason=reason,
+                    excluded_by=lead,
+                    excluded_at=now,
+                )
+        except IntegrityError as error:
+            raise AssignmentError(f"{assessor.full_name} is already excluded from this bid") from error
+        workflow.record_event(
+            locked,
+            EventKind.ASSESSOR_EXCLUDED,
+            lead,
+            reason=reason,
+            detail={
+                "assessor": assessor.pk,
+                "assessor_name": assessor.full_name,
+                "removed": bool(removed),
+                "draft_deleted": bool(drafts.get(Assessment._meta.label)),
+            },
+            now=now,
+        )
+    return exclusion
+
+
+def include_again(bid, assessor, lead, reason, *, expected_state=None, now=None):
+    """Lift the lead's exclusion of an assessor from this bid, with the reason. Recorded as
+    an ASSESSOR_EXCLUDED event marked `lifted`, carrying what the exclusion said, so the
+    bid's record keeps both; it does not assign them."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise AssignmentError("Enter the reason they can assess this bid again")
+    with transaction.atomic():
+        locked = arranging(bid, lead, expected_state, "change the exclusions of")
+        exclusion = (
+            AssignmentExclusion.objects.select_for_update()
+            .select_related("excluded_by")
+            .filter(bid=locked, assessor=assessor)
+            .first()
+        )
+        if exclusion is None:
+            raise AssignmentError(f"{assessor.full_name} is not excluded from this bid")
+        exclusion.delete()
+        workflow.record_event(
+            locked,
+            EventKind.ASSESSOR_EXCLUDED,
+            lead,
+            reason=reason,
+            detail={
+                "assessor": assessor.pk,
+                "assessor_name": assessor.full_name,
+                "lifted": True,
+                "excluded_by": exclusion.excluded_by.full_name,
+                "excluded_at": exclusion.excluded_at.isoformat(),
+                "exclusion_reason": exclusion.reason,
+            },
+            now=now,
+        )
+    return exclusion
+
+
+def arranging(bid, lead, expected_state, doing):
+    """The bid locked for a change to who may assess it: the lead's, while it is assignable."""
+    locked = workflow.lock(bid, expected_state)
+    if not lead.has_perm("bids.manage_assessment", locked):
+        raise AssignmentError("You cannot change who assesses this bid")
+    if locked.state not in ASSIGNABLE_STATES:
+        raise AssignmentError(
+            f"You can only {doing} a bid that is submitted or under assessment; "
+            f"{locked.reference} is {locked.get_state_display().lower()}"
+        )
+    return locked
 
 
 @dataclass
@@ -151,10 +355,15 @@ def auto_assign(funding_round, lead, per_bid=ASSESSORS_PER_BID, now=None):
             "assessor_id", "authority_id"
         ):
             conflicts.setdefault(authority_id, set()).add(assessor_id)
+        excluded = {}
+        for bid_id, assessor_id in AssignmentExclusion.objects.filter(bid__in=bids).values_list(
+            "bid_id", "assessor_id"
+        ):
+            excluded.setdefault(bid_id, set()).add(assessor_id)
 
         def candidates(bid):
             taken = {a.pk for a in current.get(bid.pk, [])}
-            barred = conflicts.get(bid.authority_id, set())
+            barred = conflicts.get(bid.authority_id, set()) | excluded.get(bid.pk, set())
             return [a for a in pool if a.pk not in taken and a.pk not in barred]
 
         needing = [bid for bid in bids if len(current.get(bid.pk, [])) < per_bid]
@@ -172,13 +381,20 @@ def auto_assign(funding_round, lead, per_bid=ASSESSORS_PER_BID, now=None):
                 if not fresh:
                     result.same_region.append(bid)
                 chosen = min(fresh or free, key=lambda a: (load[a.pk], a.full_name, a.pk))
-                Assignment.objects.create(bid=bid, assessor=chosen, assigned_by=lead, assigned_at=now)
+                explanation = explain_automatic(bid, chosen, free, on_bid, load)
+                Assignment.objects.create(
+                    bid=bid, assessor=chosen, assigned_by=lead, assigned_at=now, explanation=explanation
+                )
                 workflow.record_event(
                     bid,
                     EventKind.ASSESSOR_ASSIGNED,
                     lead,
                     reason="Assigned automatically",
-                    detail={"assessor": chosen.pk, "assessor_name": chosen.full_name},
+                    detail={
+                        "assessor": chosen.pk,
+                        "assessor_name": chosen.full_name,
+                        "explanation": explanation,
+                    },
                     now=now,
                 )
                 on_bid.append(chosen)

@@ -7,6 +7,7 @@ and the lead's eligibility check all read these, so each rule is written once.
 from core.money import money
 
 from .models import CORE_SECTORS, Section, Sector
+from .questions import QUESTIONS
 
 
 def missing_core_sectors(bid):
@@ -22,7 +23,9 @@ def core_sector_message(missing):
 
 
 def submission_problems(bid):
-    """(section, message) pairs that stop the bid being submitted; empty when it is ready."""
+    """(where, message) pairs that stop the bid being submitted; empty when it is ready.
+    `where` is the Question a message names, so the check-answers page links to the page
+    that asks it, or else the section's value."""
     problems = []
     completed = set(bid.sections.filter(completed=True).values_list("section", flat=True))
     for section in Section:
@@ -32,18 +35,20 @@ def submission_problems(bid):
     if missing:
         problems.append((Section.PARTNERS.value, core_sector_message(missing)))
     if bid.service_scopes.filter(allowed=False).exists():
-        problems.append((Section.SCOPES.value, "Remove services that a children's trust cannot include"))
+        problems.append(
+            (QUESTIONS["service_scopes"], "Remove services that a children's trust cannot include")
+        )
     if bid.supplement_requested > bid.funding_round.max_supplement:
         problems.append(
             (
-                Section.FUNDING.value,
+                QUESTIONS["supplement_requested"],
                 f"The supplement cannot be more than {money(bid.funding_round.max_supplement)}",
             )
         )
     if not bid.accountability_confirmed:
         problems.append(
             (
-                Section.GOVERNANCE.value,
+                QUESTIONS["accountability_confirmed"],
                 "Confirm that the council stays accountable for the services it delegates",
             )
         )

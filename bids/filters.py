@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 
 from reference.models import AuthorityKind, Region
 
+from .calibration import with_standardised
 from .models import Bid, BidState, Focus
 from .scoring import with_scores
 
@@ -21,8 +22,10 @@ RANKED_STATES = [state for state in BidState if state != BidState.DRAFT]
 
 # Sort keys: ?sort=score (highest first) ... and their opposites with a leading minus.
 SORTS = {
-    "score": ("Score", [F("effective_score").desc(nulls_last=True)]),
-    "-score": ("Score, lowest first", [F("effective_score").asc(nulls_last=True)]),
+    "score": ("Mean score", [F("effective_score").desc(nulls_last=True)]),
+    "-score": ("Mean score, lowest first", [F("effective_score").asc(nulls_last=True)]),
+    "standardised": ("Standardised score", [F("effective_standardised").desc(nulls_last=True)]),
+    "-standardised": ("Standardised score, lowest first", [F("effective_standardised").asc(nulls_last=True)]),
     "authority": ("Authority", [F("authority__name").asc()]),
     "-authority": ("Authority, Z to A", [F("authority__name").desc()]),
     "requested": ("Requested", [F("requested_total").desc()]),
@@ -34,7 +37,9 @@ DEFAULT_SORT = "score"
 
 
 def ranking_queryset(funding_round):
-    return _ranked_bids().filter(funding_round=funding_round)
+    """The round's ranked bids with both scores: the mean (effective_score) and the
+    standardised one (effective_standardised); a moderated score wins in both."""
+    return with_standardised(_ranked_bids().filter(funding_round=funding_round), funding_round)
 
 
 @functools.cache
@@ -137,6 +142,27 @@ class RankingFilter(django_filters.FilterSet):
         method="filter_flagged",
         widget=GovukSelect,
     )
+    basis = django_filters.ChoiceFilter(
+        label="Filter on",
+        choices=[("standardised", "Standardised score"), ("mean", "Mean score")],
+        empty_label=None,
+        method="keep",
+        widget=GovukSelect,
+    )
+    at_least = django_filters.NumberFilter(
+        label="Score at least (%)",
+        method="filter_at_least",
+        min_value=0,
+        max_value=100,
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-4", "inputmode": "decimal", "spellcheck": "false"}
+        ),
+        error_messages={
+            "invalid": "Enter the score as a number from 0 to 100, like 60",
+            "min_value": "Enter a score from 0 to 100",
+            "max_value": "Enter a score from 0 to 100",
+        },
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=[(key, label) for key, (label, _) in SORTS.items()],
@@ -153,6 +179,17 @@ class RankingFilter(django_filters.FilterSet):
 
     def filter_flagged(self, queryset, name, value):
         return queryset.filter(flagged=value == "yes")
+
+    def keep(self, queryset, name, value):
+        return queryset  # read by filter_at_least
+
+    def filter_at_least(self, queryset, name, value):
+        if value is None:
+            return queryset
+        field = (
+            "effective_score" if self.form.cleaned_data.get("basis") == "mean" else "effective_standardised"
+        )
+        return queryset.filter(**{f"{field}__gte": value})
 
     def sort_by(self, queryset, name, value):
         return queryset  # applied last, in `qs`, so every page has one stable order

@@ -3,14 +3,14 @@ moderated score that overrides their mean. Both the mean at the time and the mod
 score are kept, with the reason."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
 from . import workflow
 from .models import Assessment, Assignment, BidState, EventKind, Moderation
-from .scoring import DISAGREEMENT, counted, criteria_for, mean
+from .scoring import DISAGREEMENT, KEPT_PLACES, counted, criteria_for, mean
 
 MODERATABLE_STATES = [BidState.UNDER_ASSESSMENT]
 
@@ -128,6 +128,8 @@ def moderate(bid, lead, score, reason, *, expected_state=None, seen_moderation=N
                 "Nothing was changed. Check the scores and try again."
             )
         the_mean = mean(counted(locked.assessments.all()).values_list("weighted_total", flat=True))
+        if the_mean is not None:
+            the_mean = the_mean.quantize(KEPT_PLACES, rounding=ROUND_HALF_UP)
         score = Decimal(score).quantize(Decimal("0.01"))
         before = current.score if current else None
         moderation, _ = Moderation.objects.update_or_create(

@@ -29,10 +29,11 @@ from . import workflow
 from .models import Assessment, Assignment, BidState, Criterion, CriterionScore, EventKind
 
 HUNDRED = Decimal("100")
-TWO_PLACES = Decimal("0.01")
+# Weighted totals and means are kept to 4 places (exact for weights to 2 places).
+KEPT_PLACES = Decimal("0.0001")
 # Assessors who differ by this much on any one criterion need the lead's attention.
 DISAGREEMENT = 2
-PERCENT = DecimalField(max_digits=5, decimal_places=2)
+PERCENT = DecimalField(max_digits=9, decimal_places=4)
 
 
 class ScoringError(workflow.WorkflowError):
@@ -40,10 +41,12 @@ class ScoringError(workflow.WorkflowError):
 
 
 def weighted_total(scores_by_criterion):
-    """Percentage of the maximum: sum of score/4 x weight over the sum of weights, to 2 places.
+    """Percentage of the maximum: sum of score/4 x weight over the sum of weights.
 
     scores_by_criterion: iterable of (criterion, score) with every score present. A round's
-    weights add up to 100; dividing by their sum keeps the figure a percentage if not.
+    weights add up to 100; dividing by their sum keeps the figure a percentage if not. With
+    weights to 2 places the sum is exact to 4 places, which is what is kept: scores are
+    rounded only when shown (core/scores.py).
     """
     total = Decimal("0")
     weights = Decimal("0")
@@ -52,7 +55,7 @@ def weighted_total(scores_by_criterion):
         weights += criterion.weight
     if weights and weights != HUNDRED:
         total = total * HUNDRED / weights
-    return total.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return total.quantize(KEPT_PLACES, rounding=ROUND_HALF_UP)
 
 
 def counted(assessments):
@@ -61,10 +64,11 @@ def counted(assessments):
 
 
 def mean(values):
+    """The mean, unrounded (to Decimal's 28 significant digits); None for no values."""
     values = [Decimal(v) for v in values if v is not None]
     if not values:
         return None
-    return (sum(values) / len(values)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return sum(values) / len(values)
 
 
 def effective_score(bid):
@@ -133,8 +137,8 @@ def criteria_for(bid):
 def save(bid, assessor, *, scores, recommendation, summary, submit, expected_state=None, now=None):
     """Save the assessor's scores as a draft, or submit them.
 
-    scores: {criterion pk: (score or None, comment)}. Submitting needs every score and a
-    recommendation; it works out the weighted total and locks the assessment.
+    scores: {criterion pk: (score or None, comment)}. Submitting needs every score, a comment
+    on each and a recommendation; it works out the weighted total and locks the assessment.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -192,11 +196,15 @@ def save(bid, assessor, *, scores, recommendation, summary, submit, expected_sta
 
 
 def submission_problems(criteria, scores, recommendation):
+    """What stops the scores being submitted: a criterion without a score, or without the
+    comment that explains it, and no recommendation."""
     problems = []
     for criterion in criteria:
-        value, _ = scores.get(criterion.pk, (None, ""))
+        value, comment = scores.get(criterion.pk, (None, ""))
         if value is None:
             problems.append(f"Select a score for ‘{criterion.name}’")
+        if not (comment or "").strip():
+            problems.append(f"Enter a comment on ‘{criterion.name}’ to explain your score")
     if not recommendation:
         problems.append("Select whether you recommend shortlisting this bid")
     return problems

@@ -37,6 +37,7 @@ ROUND_COPIED = [
     "pilot_places",
     "pilot_months",
     "min_assessors",
+    "leniency_threshold",
     "council_guidance",
     "assessor_guidance",
     "grant_terms",

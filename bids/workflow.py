@@ -16,7 +16,7 @@ from core.door import Edge, LifeCycle, Refused, Stale
 from . import deadlines
 from .bookings import booking_problems
 from .eligibility import eligibility_problems, submission_problems
-from .invitations import invitation_attachment
+from .invitations import invitation_attachment, tell_panel
 from .models import Bid, BidEvent, Decision, EventKind, Interview
 from .queries import council_recipients
 
@@ -91,6 +91,7 @@ def cancel_booked_interviews(change):
             {"bid": bid, "interview": interview, "reason": "The bid was withdrawn."},
             attachments=[invitation_attachment(interview)],
         )
+        tell_panel(interview, "interview_panel_cancelled", {"reason": "The bid was withdrawn."})
 
 
 # Checks on what the verb left behind: these edges carry a record (an interview, a

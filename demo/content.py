@@ -43,6 +43,11 @@ OTHER_ASSESSORS = [
     ("assessor6@doh.example", "Farid Malik", Region.EAST_OF_ENGLAND),
 ]
 
+# Assessors whose scores run high or low, so calibration has someone to flag: Claire Dunn
+# scores a point higher, and David Okafor a point lower, than their own reading of a bid.
+LENIENT_ASSESSOR = "assessor3@doh.example"
+HARSH_ASSESSOR = "assessor4@doh.example"
+
 # The 45 authorities that bid in 2003, and how far each got.
 PILOT_OUTCOMES = {
     BidState.APPROVED: ["BST", "BRY", "CMD", "DUR", "ESX", "GAT", "HRW", "HRT", "LIV", "NFK", "SHF", "WIL"],

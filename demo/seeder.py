@@ -49,6 +49,8 @@ from .content import (
     DEMO_USERS,
     DISAGREEMENTS,
     FIRST_NAMES,
+    HARSH_ASSESSOR,
+    LENIENT_ASSESSOR,
     MODERATED,
     OTHER_ASSESSORS,
     PATHS,
@@ -346,10 +348,12 @@ class DemoSeeder:
             BidState.REJECTED: 2,
         }.get(target, 3)
         disagree = bid.authority.code in DISAGREEMENTS
+        bias = {LENIENT_ASSESSOR: 1, HARSH_ASSESSOR: -1}
         for number, assessor in enumerate(assessors):
             values = [min(4, quality + self.random.choice([0, 0, 1])) for _ in criteria]
             if disagree:
                 values[0] = min(4, quality + 1) if number == 0 else quality - 1
+            values = [max(0, min(4, value + bias.get(assessor.email, 0))) for value in values]
             submit = target != BidState.UNDER_ASSESSMENT or disagree or number == 0
             scoring.save(
                 bid,

@@ -72,6 +72,9 @@ BID_READERS = (SIGN_IN, 404, 200, 404, 404, 200, 200, 200)
 # The programme lead's actions on a bid.
 LEAD_ACTION = (SIGN_IN, 404, 403, 404, 404, 403, 200, 403)
 LEAD_REDIRECT = (SIGN_IN, 404, 403, 404, 404, 403, REDIRECT, 403)
+# The interview panel's pages (the assigned assessor and the lead are on the panel).
+PANEL_PAGE = (SIGN_IN, 404, 403, 404, 404, 200, 200, 403)
+PANEL_WAITS = (SIGN_IN, 404, 403, 404, 404, REDIRECT, REDIRECT, 403)
 # Programme pages that name no bid: 403 for whoever lacks the permission.
 LEAD_PAGE = (SIGN_IN, 403, 403, 403, 403, 403, 200, 403)
 PROGRAMME_PAGE = (SIGN_IN, 403, 403, 403, 403, 403, 200, 200)
@@ -205,9 +208,14 @@ ROWS = {
     "bids:assignments": row("none", PROGRAMME_PAGE),
     "bids:auto-assign": row("none", NOT_ALLOWED, (SIGN_IN, 403, 403, 403, 403, 403, REDIRECT, 403)),
     "bids:moderation": row("none", PROGRAMME_PAGE),
+    "bids:calibration": row("none", PROGRAMME_PAGE),
     "bids:eligibility": row("submitted", LEAD_ACTION),
     "bids:bid-assessors": row("under_assessment", LEAD_ACTION),
-    "bids:unassign": row("under_assessment", NOT_ALLOWED, LEAD_REDIRECT),
+    # Removing an assessor is confirmed: the page says what happens to their scores.
+    "bids:unassign": row("under_assessment", LEAD_ACTION, LEAD_REDIRECT),
+    # Excluding needs an assessor and a reason, so an empty POST comes back with its errors.
+    "bids:exclude-assessor": row("under_assessment", LEAD_ACTION),
+    "bids:include-assessor": row("excluded", LEAD_ACTION, assessor_pk="excluded_assessor"),
     # Administrators may read the score sheet; a POST sends them back, changing nothing.
     "bids:moderate": row(
         "under_assessment",
@@ -220,7 +228,17 @@ ROWS = {
     "bids:reschedule-interview": row("interview_booked", LEAD_ACTION),
     "bids:cancel-interview": row("interview_booked", LEAD_ACTION),
     # The lead, and an assessor on the panel without a conflict.
-    "bids:record-interview": row("interview_booked", (SIGN_IN, 404, 403, 404, 404, 200, 200, 403)),
+    # Recording the interview, and each panel member's own score: the panel's (the assigned
+    # assessor and the lead sit on it), once the interview has started; before, back to the
+    # bid saying when it starts (an empty POST comes back with what is missing).
+    "bids:record-interview": [
+        row("interview_booked", PANEL_WAITS, PANEL_PAGE),
+        row("interview_started", PANEL_PAGE),
+    ],
+    "bids:interview-member-score": [
+        row("interview_booked", PANEL_WAITS, PANEL_PAGE),
+        row("interview_started", PANEL_PAGE),
+    ],
     "bids:interview-ics": row("interview_booked", BID_READERS),
     "trusts:approve": [
         row("interviewed", LEAD_ACTION),
@@ -228,6 +246,20 @@ ROWS = {
         row("interviewed", LEAD_ACTION, data={"base_amount": "1e400", "supplement_amount": "1e400"}),
     ],
     "bids:reject": row("interviewed", LEAD_ACTION),
+    # Decisions recorded as pending: the lead's alone. Without one pending, back to the list.
+    "bids:pending-decisions": row("none", LEAD_PAGE, NOT_ALLOWED),
+    # Changing one needs its reasons and feedback, so an empty POST comes back with errors.
+    "bids:change-pending-decision": [row("pending", LEAD_ACTION), row("under_assessment", LEAD_REDIRECT)],
+    # Taking one back needs no reason.
+    "bids:take-back-decision": [
+        row("pending", LEAD_ACTION, LEAD_REDIRECT),
+        row("under_assessment", LEAD_REDIRECT),
+    ],
+    # Releasing: an empty POST releases what is pending; with nothing pending, back to the list.
+    "trusts:release-decisions": [
+        row("pending", LEAD_PAGE, (SIGN_IN, 403, 403, 403, 403, 403, REDIRECT, 403)),
+        row("none", (SIGN_IN, 403, 403, 403, 403, 403, REDIRECT, 403)),
+    ],
     # Due diligence: only the programme sees it; the lead records, the administrator reads.
     "trusts:due-diligence": Row(
         "interviewed", PROGRAMME_REPORT, (SIGN_IN, 404, 404, 404, 404, 404, 200, 403)

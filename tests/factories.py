@@ -450,7 +450,7 @@ def interviewed_bid(
     due diligence check on its authority, as approving needs."""
     lead = lead or lead_user()
     bid = interview_booked_bid(funding_round, authority_code, assessors, council, lead)
-    interviews.record(bid, lead, notes="Strong answers on governance.", score=3)
+    interviews.record(bid, lead, notes="Strong answers on governance.", score=3, now=interview_over(bid))
     if checked:
         passed_check(bid, lead)
     bid.refresh_from_db()
@@ -486,3 +486,13 @@ def pay_in_full(award, lead, approved_by=None, paid_on=None):
         )
     award.refresh_from_db()
     return award
+
+
+# Interview panels --------------------------------------------------------------------------
+
+
+def interview_over(bid):
+    """When the bid's booked interview ends: a `now` at which it may be recorded and scored
+    (None, the verbs' default of now, when none is booked)."""
+    interview = bid.interviews.filter(state=Interview.State.SCHEDULED).first()
+    return interview and interview.starts_at + timedelta(minutes=interview.duration_minutes)

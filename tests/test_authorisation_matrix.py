@@ -11,6 +11,7 @@ A POST has an empty body (the test client does not check CSRF) unless the row gi
 minimal one. All mismatches are collected and shown as one table.
 """
 
+from datetime import timedelta
 from http.cookies import SimpleCookie
 
 import pytest
@@ -25,7 +26,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Role, User
-from bids import documents, interviews, workflow
+from bids import assignment, documents, interviews, staging, workflow
 from bids.models import ConflictOfInterest, Interview
 from monitoring.enums import ReturnState
 from trusts import awards, payments
@@ -228,6 +229,19 @@ class World:
     def scene_under_assessment(self):
         return {**self.bid_keys(self.under_assessment()), "document": self.document.pk}
 
+    def scene_excluded(self):
+        """Kent's bid under assessment, with an assessor (none of the actors) excluded from it."""
+        bid = self.under_assessment()
+        excluded = factories.user(Role.ASSESSOR, region="east_midlands")
+        assignment.exclude(bid, excluded, self.lead, "Advised the council on its bid.")
+        return {**self.bid_keys(bid), "excluded_assessor": excluded.pk}
+
+    def scene_pending(self):
+        """Kent's bid under assessment, with the lead's decision to shortlist it pending."""
+        bid = self.under_assessment()
+        staging.stage(bid, self.lead, outcome="shortlist", reasons="Above the line.", feedback="Strong.")
+        return self.bid_keys(bid)
+
     def scene_scored(self):
         bid = self.under_assessment()
         assessment = factories.submit_scores(bid, self.people["assigned"], [3, 3, 3, 3, 3])
@@ -254,9 +268,16 @@ class World:
     def scene_interview_booked(self):
         return self.bid_keys(self.interview_booked())
 
+    def scene_interview_started(self):
+        """Kent's interview, begun a minute ago: the panel may record it and give their scores."""
+        bid = self.interview_booked()
+        Interview.objects.filter(bid=bid).update(starts_at=timezone.now() - timedelta(minutes=1))
+        return self.bid_keys(bid)
+
     def scene_interviewed(self):
         bid = self.interview_booked()
-        interviews.record(bid, self.lead, notes="Strong answers on governance.", score=3)
+        over = factories.interview_over(bid)
+        interviews.record(bid, self.lead, notes="Strong answers on governance.", score=3, now=over)
         return self.bid_keys(bid)
 
     def offered(self):

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from .views import approval, awards, changes, diligence, payments, programme, reports, reviews
+from .views import approval, awards, changes, diligence, payments, programme, releases, reports, reviews
 
 app_name = "trusts"
 
 urlpatterns = [
     path("bids/<str:reference>/decision/approve", approval.Approve.as_view(), name="approve"),
     path("bids/<str:reference>/due-diligence", diligence.due_diligence, name="due-diligence"),
+    path(
+        "programme/rounds/<slug:round_slug>/pending-decisions/release",
+        releases.ReleaseDecisions.as_view(),
+        name="release-decisions",
+    ),
     path("awards", programme.award_list, name="awards"),
     path("awards/<int:pk>", awards.award_page, name="award"),
     path("awards/<int:pk>/letter", awards.letter, name="award-letter"),

@@ -18,7 +18,10 @@ from .. import assignment
 from ..models import ConflictOfInterest, Criterion, Recommendation
 
 SCORES = [(value, str(value)) for value in range(Criterion.MAX_SCORE + 1)]
-SCORE_SCALE = "0 not addressed, 1 weak, 2 adequate, 3 good, 4 excellent"
+# What each score means on any criterion, where the round does not say for that criterion.
+GENERAL_DESCRIPTORS = ["Not addressed", "Weak", "Adequate", "Good", "Excellent"]
+# "0 not addressed, 1 weak, 2 adequate, 3 good, 4 excellent"
+SCORE_SCALE = ", ".join(f"{score} {meaning.lower()}" for score, meaning in enumerate(GENERAL_DESCRIPTORS))
 
 
 # Conflicts of interest -------------------------------------------------------------------
@@ -92,7 +95,8 @@ class AddAssessorForm(StateForm):
     assessor = AssessorChoiceField(
         queryset=User.objects.none(),
         label="Add an assessor",
-        help_text="Assessors with a conflict of interest with this council are not listed.",
+        help_text="Assessors with a conflict of interest with this council, or excluded from this bid, "
+        "are not listed.",
         empty_label="Choose an assessor",
         error_messages={"required": "Select an assessor to add"},
     )
@@ -100,16 +104,70 @@ class AddAssessorForm(StateForm):
     def __init__(self, *args, bid, **kwargs):
         super().__init__(*args, record=bid, **kwargs)
         self.fields["assessor"].queryset = assignment.assignable(bid)
-        self.helper = helper(Field("expected_state"), Field.select("assessor", label_size=Size.MEDIUM))
+        self.helper = helper(Field("expected_state"), Field.select("assessor"))
+
+
+class RemoveAssessorForm(StateForm):
+    """Taking an assessor off a bid: nothing to fill in, only the state the lead saw."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper(Field("expected_state"))
+
+
+class ExcludableChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, assessor):
+        region = assessor.get_region_display() or "no region"
+        return f"{assessor.full_name} ({region}{', assessing this bid now' if assessor.on_bid else ''})"
+
+
+class ExcludeAssessorForm(StateForm):
+    """The lead keeps an assessor off one bid, saying why."""
+
+    assessor = ExcludableChoiceField(
+        queryset=User.objects.none(),
+        label="Which assessor should not assess this bid?",
+        help_text="Assessors with a conflict of interest with this council, already excluded, or whose "
+        "submitted scores for this bid count are not listed.",
+        empty_label="Choose an assessor",
+        error_messages={"required": "Select the assessor to exclude from this bid"},
+    )
+    reason = forms.CharField(
+        label="Why should they not assess this bid?",
+        help_text="For example, they advised the council on its bid. Officials only: the council does not "
+        "see this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason for excluding the assessor from this bid"},
+        validators=[words_at_most(150, "The reason")],
+    )
+
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, record=record, **kwargs)
+        self.fields["assessor"].queryset = assignment.excludable(record)
+        self.helper = helper(
+            Field("expected_state"),
+            Field.select("assessor"),
+            Field.textarea("reason", label_size=Size.MEDIUM, rows=4, max_words=150),
+        )
 
 
 # Scoring ---------------------------------------------------------------------------------
 
 
+def score_choices(criterion):
+    """0 to 4, each with what it means beside its radio button: the criterion's own words
+    where the round gives them, else the general meaning of the score."""
+    return [
+        Choice(score, str(score), hint=text or GENERAL_DESCRIPTORS[score])
+        for score, text in criterion.descriptors
+    ]
+
+
 class ScoreForm(StateForm):
     """One criterion after another (score 0-4 and a comment), then the recommendation.
 
-    Saving a draft accepts gaps; submitting needs every score and the recommendation.
+    Saving a draft accepts gaps; submitting needs every score, a comment on each and the
+    recommendation.
     """
 
     recommendation = forms.ChoiceField(
@@ -138,33 +196,24 @@ class ScoreForm(StateForm):
         super().__init__(*args, record=bid, initial=initial, **kwargs)
         layout = [Field("expected_state")]
         for number, criterion in enumerate(criteria, start=1):
-            # What each score means on this criterion, beside its radio button, where the round
-            # says; otherwise the general scale in the hint.
-            described = all(text for _, text in criterion.descriptors)
             self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
                 label=f"{number}. {criterion.name} ({criterion.weight.normalize():f}% of the total)",
-                help_text=criterion.guidance
-                if described
-                else f"{criterion.guidance} Score from 0 to 4: {SCORE_SCALE}.".strip(),
-                choices=[Choice(score, str(score), hint=text) for score, text in criterion.descriptors]
-                if described
-                else SCORES,
+                help_text=criterion.guidance,
+                choices=score_choices(criterion),
                 coerce=int,
                 empty_value=None,
                 widget=forms.RadioSelect,
                 required=False,
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=format_html(
-                    'Comment<span class="govuk-visually-hidden"> on {}</span> (optional)', criterion.name
-                ),
-                help_text="What in the bid led to your score.",
+                label=format_html('Comment<span class="govuk-visually-hidden"> on {}</span>', criterion.name),
+                help_text="What in the bid led to your score. Every score needs a comment before you submit.",
                 widget=forms.Textarea(attrs={"rows": 3}),
                 required=False,
                 validators=[words_at_most(300, f"Your comment on ‘{criterion.name}’")],
             )
             layout += [
-                Field.radios(f"score_{criterion.pk}", legend_size=Size.MEDIUM, inline=not described),
+                Field.radios(f"score_{criterion.pk}", legend_size=Size.MEDIUM),
                 Field.textarea(f"comment_{criterion.pk}", rows=3, max_words=300),
             ]
         layout += [
@@ -181,6 +230,9 @@ class ScoreForm(StateForm):
                 name = f"score_{criterion.pk}"
                 if cleaned.get(name) is None and name not in self.errors:
                     self.add_error(name, f"Select a score for ‘{criterion.name}’")
+                comment = f"comment_{criterion.pk}"
+                if not (cleaned.get(comment) or "").strip() and comment not in self.errors:
+                    self.add_error(comment, f"Enter a comment on ‘{criterion.name}’ to explain your score")
             if not cleaned.get("recommendation") and "recommendation" not in self.errors:
                 self.add_error("recommendation", "Select whether you recommend shortlisting this bid")
         return cleaned

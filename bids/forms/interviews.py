@@ -1,5 +1,6 @@
 """Forms for interviews: booking (date and time in London time, length, place or video link,
-panel), rearranging with a reason, and recording what the panel made of it."""
+panel), rearranging with a reason, each panel member's own score, and recording what the
+panel made of it."""
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
@@ -144,16 +145,21 @@ class RescheduleForm(InterviewForm):
     )
 
 
-class RecordInterviewForm(StateForm):
-    score = forms.TypedChoiceField(
-        label="The panel's interview score",
+def interview_score(label, required):
+    """An interview score from 0 to 4, on the scale assessors score bids on."""
+    return forms.TypedChoiceField(
+        label=label,
         help_text=f"From 0 to 4: {SCORE_SCALE}.",
         choices=SCORES,
         coerce=int,
         empty_value=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the panel's interview score"},
+        error_messages={"required": required, "invalid_choice": required},
     )
+
+
+class RecordInterviewForm(StateForm):
+    score = interview_score("The panel's interview score", "Select the panel's interview score")
     notes = forms.CharField(
         label="The panel's notes",
         help_text="What the council said and how the panel judged it. Officials only: the council never sees "
@@ -169,4 +175,26 @@ class RecordInterviewForm(StateForm):
             Field("expected_state"),
             Field.radios("score", legend_size=Size.MEDIUM, inline=True),
             Field.textarea("notes", label_size=Size.MEDIUM, rows=10, max_words=2000),
+        )
+
+
+class MemberScoreForm(StateForm):
+    """A panel member's own interview score and why, before the panel records its own."""
+
+    score = interview_score("Your interview score", "Select your interview score")
+    comment = forms.CharField(
+        label="Why did you give this score?",
+        help_text="What the council said and how you judged it. The panel sees your score and comment when it "
+        "records the interview; the council never sees them.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter a comment on your score"},
+        validators=[words_at_most(500, "Your comment")],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = helper(
+            Field("expected_state"),
+            Field.radios("score", legend_size=Size.MEDIUM, inline=True),
+            Field.textarea("comment", label_size=Size.MEDIUM, rows=6, max_words=500),
         )

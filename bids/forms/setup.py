@@ -58,7 +58,7 @@ SECTIONS = {
     "funding": Section(
         "Funding", ("base_award", "max_supplement", "total_budget", "pilot_places", "pilot_months")
     ),
-    "assessment": Section("Assessment", ("min_assessors", "assessor_guidance")),
+    "assessment": Section("Assessment", ("min_assessors", "leniency_threshold", "assessor_guidance")),
     "councils": Section("Guidance for councils", ("council_guidance",)),
     "terms": Section(
         "Grant terms and monitoring",
@@ -175,6 +175,25 @@ class RoundForm(GovForm):
             "max_value": "Each bid can have at most 10 assessors",
         },
     )
+    leniency_threshold = forms.DecimalField(
+        label="Flag an assessor whose scores are this lenient or harsh, in percentage points",
+        min_value=Decimal("0.1"),
+        max_value=Decimal("100"),
+        max_digits=4,
+        decimal_places=1,
+        help_text="The calibration page flags an assessor whose weighted totals are, on average, this "
+        "many points above or below the other assessors' on the same bids. For example, 10.",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the leniency that flags an assessor, in percentage points",
+            "invalid": "Enter the leniency as a number of percentage points, like 10",
+            "min_value": "The leniency that flags an assessor must be more than 0 points",
+            "max_value": "The leniency that flags an assessor must be 100 points or fewer",
+            "max_digits": "Enter the leniency with up to 1 decimal place, like 7.5",
+            "max_decimal_places": "Enter the leniency with up to 1 decimal place, like 7.5",
+            "max_whole_digits": "The leniency that flags an assessor must be 100 points or fewer",
+        },
+    )
     assessor_guidance = long_text(
         "Guidance for assessors (optional)",
         max_words=GUIDANCE_WORDS,
@@ -241,6 +260,7 @@ class RoundForm(GovForm):
                 "initial",
                 {
                     "min_assessors": 2,
+                    "leniency_threshold": "10",
                     "max_supplement": "0",
                     "grant_terms": DEFAULT_GRANT_TERMS,
                     "returns_every_months": 3,
@@ -268,6 +288,7 @@ class RoundForm(GovForm):
                 "pilot_places",
                 "pilot_months",
                 "min_assessors",
+                "leniency_threshold",
                 "returns_every_months",
                 "reminder_working_days",
             ):
@@ -458,6 +479,7 @@ def initial_values(funding_round, copying=False):
         "pilot_places": funding_round.pilot_places,
         "pilot_months": funding_round.pilot_months,
         "min_assessors": funding_round.min_assessors,
+        "leniency_threshold": f"{funding_round.leniency_threshold.normalize():f}",
         "assessor_guidance": funding_round.assessor_guidance,
         "council_guidance": funding_round.council_guidance,
         "grant_terms": funding_round.grant_terms,

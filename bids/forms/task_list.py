@@ -75,9 +75,10 @@ class CompleteForm(VersionedForm):
         label="Have you completed this section?",
         choices=[("yes", "Yes, I’ve completed this section"), ("no", "No, I’ll come back to it later")],
         widget=forms.RadioSelect,
+        # The Design System's words ("Complete multiple tasks" pattern).
         error_messages={
-            "required": "Select whether you have completed this section",
-            "invalid_choice": "Select whether you have completed this section",
+            "required": "Select whether you’ve completed this section",
+            "invalid_choice": "Select whether you’ve completed this section",
         },
     )
 

@@ -102,11 +102,12 @@ class Assessment(models.Model):
     recommendation = models.CharField(max_length=20, choices=Recommendation.choices, blank=True)
     summary = models.TextField(blank=True)
     weighted_total = models.DecimalField(
-        max_digits=5,
-        decimal_places=2,
+        max_digits=7,
+        decimal_places=4,
         null=True,
         blank=True,
-        help_text="Percentage, set by bids/scoring.py when the scores are submitted.",
+        help_text="Percentage of the maximum, unrounded (exact to 4 places), set by bids/scoring.py when "
+        "the scores are submitted. Rounded only when shown (core/scores.py).",
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     set_aside = models.BooleanField(default=False)
@@ -146,7 +147,7 @@ class Moderation(models.Model):
     score = models.DecimalField(
         max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    mean_at_moderation = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    mean_at_moderation = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
     reason = models.TextField()
     moderated_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     moderated_at = models.DateTimeField(default=timezone.now)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import changes, interviews, programme, ranking, retention, setup
+from ..views import calibration, changes, interviews, pending, programme, ranking, retention, setup
 
 # Setting up rounds (administrators).
 set_up_patterns = [
@@ -26,9 +26,22 @@ urlpatterns = [
     path("programme/rounds/<slug:round_slug>/assignments", programme.assignments, name="assignments"),
     path("programme/rounds/<slug:round_slug>/assignments/auto", programme.auto_assign, name="auto-assign"),
     path("programme/rounds/<slug:round_slug>/moderation", programme.moderation_overview, name="moderation"),
+    path("programme/rounds/<slug:round_slug>/calibration", calibration.calibration_page, name="calibration"),
     path("bids/<str:reference>/eligibility", programme.eligibility, name="eligibility"),
     path("bids/<str:reference>/assessors", programme.bid_assessors, name="bid-assessors"),
-    path("bids/<str:reference>/assessors/<int:assessor_pk>/remove", programme.unassign, name="unassign"),
+    path(
+        "bids/<str:reference>/assessors/<int:assessor_pk>/remove",
+        changes.RemoveAssessor.as_view(),
+        name="unassign",
+    ),
+    path(
+        "bids/<str:reference>/assessors/exclude", changes.ExcludeAssessor.as_view(), name="exclude-assessor"
+    ),
+    path(
+        "bids/<str:reference>/assessors/<int:assessor_pk>/include",
+        changes.IncludeAssessor.as_view(),
+        name="include-assessor",
+    ),
     path("bids/<str:reference>/moderation", programme.moderate, name="moderate"),
     path(
         "bids/<str:reference>/scores/<int:assessment_pk>/reopen",
@@ -44,6 +57,26 @@ urlpatterns = [
     ),
     path("bids/<str:reference>/interview/cancel", changes.CancelInterview.as_view(), name="cancel-interview"),
     path("bids/<str:reference>/interview/record", changes.RecordInterview.as_view(), name="record-interview"),
+    path(
+        "bids/<str:reference>/interview/your-score",
+        interviews.MemberScore.as_view(),
+        name="interview-member-score",
+    ),
     path("bids/<str:reference>/interview.ics", interviews.interview_ics, name="interview-ics"),
     path("bids/<str:reference>/decision/reject", changes.Reject.as_view(), name="reject"),
+    path(
+        "programme/rounds/<slug:round_slug>/pending-decisions",
+        pending.pending_decisions,
+        name="pending-decisions",
+    ),
+    path(
+        "bids/<str:reference>/pending-decision",
+        changes.ChangePendingDecision.as_view(),
+        name="change-pending-decision",
+    ),
+    path(
+        "bids/<str:reference>/pending-decision/take-back",
+        changes.TakeBackDecision.as_view(),
+        name="take-back-decision",
+    ),
 ]

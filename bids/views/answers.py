@@ -8,7 +8,7 @@ from django.urls import reverse
 from .. import documents
 from ..forms.task_list import QUESTION_PAGES
 from ..models import BidSection, Section, SupportingDocument
-from ..questions import QUESTIONS, section_answers
+from ..questions import QUESTIONS, Question, section_answers
 
 
 def section_url(bid, section):
@@ -25,6 +25,24 @@ def page_url(bid, section, page):
     if page == "complete":
         return reverse("bids:section-complete", args=[bid.reference, section])
     return reverse("bids:section-page", args=[bid.reference, section, page])
+
+
+def question_url(bid, question):
+    """The page that asks the question, "" for a figure the council does not answer."""
+    return page_url(bid, question.section.value, question.page) if question.page else ""
+
+
+def place_url(bid, where):
+    """Where a problem is put right: the page of the question it names, or else its section."""
+    if isinstance(where, Question):
+        return question_url(bid, where) or section_url(bid, where.section)
+    return section_url(bid, where)
+
+
+def change_words(label):
+    """What a Change link changes, for screen readers: "Change lead officer's name". Only the
+    first letter is lowered, so a partner's or a file's own name reads as it was given."""
+    return label[:1].lower() + label[1:]
 
 
 def prefetch_answers(bid):
@@ -46,7 +64,12 @@ def answer_groups(bid, *, changeable, back_to_check=True):
         answers = section_answers(bid, section)
         rows = []
         for answer in answers:
-            row = {"label": answer.label, "text": answer.text, "field": answer.field}
+            row = {
+                "label": answer.label,
+                "text": answer.text,
+                "field": answer.field,
+                "change_words": change_words(answer.label) if section in QUESTION_PAGES else answer.label,
+            }
             if section == Section.PARTNERS:
                 partner_pk = int(answer.field.split("-")[1])
                 row["change_url"] = reverse("bids:partner-change", args=[bid.reference, partner_pk]) + suffix
@@ -57,7 +80,7 @@ def answer_groups(bid, *, changeable, back_to_check=True):
                     f"{documents.kind_label(document.content_type)}, {documents.human_size(document.size)}"
                 )
             elif answer.field in QUESTIONS and QUESTIONS[answer.field].page:
-                row["change_url"] = page_url(bid, section.value, QUESTIONS[answer.field].page) + suffix
+                row["change_url"] = question_url(bid, QUESTIONS[answer.field]) + suffix
             if not changeable:
                 row.pop("change_url", None)
             rows.append(row)

@@ -5,19 +5,19 @@ may not see (unassigned, or from an authority they declared a conflict with) is 
 before any permission is asked; the action's permission is then checked on the bid.
 """
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.decorators import permission_required
+from core.scores import percent
 from core.views import pagination, posted
 
-from .. import conflicts, scoring, workflow
+from .. import conflicts, scoring, staging, workflow
 from ..forms.assessment import ConflictForm, ScoreForm
 from ..models import (
     Assessment,
@@ -26,6 +26,7 @@ from ..models import (
     ConflictOfInterest,
     EventKind,
     Interview,
+    InterviewScore,
 )
 from ..queries import bids_for, timeline_for
 from .access import bid_url, bid_view
@@ -66,21 +67,30 @@ def bid_page(request, bid):
     prefetch_answers(bid)
     timeline = list(timeline_for(bid, user))
     show_scores = user.has_perm("bids.view_programme", bid)
+    own_assessment = Assessment.objects.filter(bid=bid, assessor=user).first() if user.is_assessor else None
+    others = others_scores(bid, user, own_assessment) if user.is_assessor else None
     for event in timeline:
         event.title = event_title(event, show_scores)
+        if user.is_assessor and others is None and about_others_scores(event, user):
+            # The lead's words on someone else's scores (moderating, reopening, setting
+            # aside) wait, like the scores themselves, until the assessor's own are in.
+            event.reason = ""
     context = {
         "page_title": f"{bid.authority.name}: {bid.reference}",
         "bid": bid,
         "timeline": timeline,
         "groups": answer_groups(bid, changeable=False),
-        "interviews": list(bid.interviews.prefetch_related("panel").select_related("recorded_by")),
+        "interviews": list(
+            bid.interviews.prefetch_related("panel", "member_scores__member").select_related("recorded_by")
+        ),
         "decision": getattr(bid, "decision", None),
         "award": getattr(bid, "award", None),
         "can_manage": user.has_perm("bids.manage_assessment", bid),
         "can_see_scores": user.has_perm("bids.view_programme", bid),
     }
     if user.is_assessor:
-        context["own_assessment"] = Assessment.objects.filter(bid=bid, assessor=user).first()
+        context["own_assessment"] = own_assessment
+        context["others_submitted"] = None if others is None else len(others)
         context["can_score"] = user.has_perm("bids.score_bid", bid)
         context["can_record_interview"] = bid.state == BidState.INTERVIEW_SCHEDULED and user.has_perm(
             "bids.record_interview", bid
@@ -95,14 +105,40 @@ def bid_page(request, bid):
         context["assessed_ids"] = {assessment.assessor_id for assessment in context["assessments"]}
         context["effective_score"] = scoring.effective_score(bid)
         context["moderation"] = getattr(bid, "moderation", None)
+    context["pending_decision"] = staging.pending_for(bid)
     if context["can_manage"]:
-        context["lead_actions"] = lead_actions(bid)
+        context["lead_actions"] = lead_actions(bid, context["pending_decision"])
     return render(request, "bids/assessment/bid.html", context)
 
 
+def others_scores(bid, user, own):
+    """The other assessors' scores on the bid that count (submitted, not set aside), with
+    their criterion scores, for an assessor whose own submitted scores count; None before
+    that (no scores, a draft, reopened or set aside). Seeing them only afterwards keeps each
+    assessor's first judgement of the bid their own."""
+    if own is None or own.state != Assessment.State.SUBMITTED or own.set_aside:
+        return None
+    return list(
+        scoring.counted(Assessment.objects.filter(bid=bid))
+        .exclude(assessor=user)
+        .select_related("assessor")
+        .prefetch_related("scores")
+        .order_by("assessor__full_name", "pk")
+    )
+
+
+# What the lead writes about an assessor's scores, which may quote them.
+SCORE_EVENTS = {EventKind.MODERATED, EventKind.SCORE_REOPENED, EventKind.SCORE_SET_ASIDE}
+
+
+def about_others_scores(event, user):
+    return event.kind in SCORE_EVENTS and (event.detail or {}).get("assessor") != user.pk
+
+
 def event_title(event, show_scores):
-    """A heading for one line of the officials' timeline. Assessors do not see others'
-    totals or the moderated score, so they judge each bid for themselves."""
+    """A heading for one line of the officials' timeline. Assessors never see totals or the
+    moderated score here: a total on the record may since have been reopened or set aside.
+    Once their own scores are in, they compare the others' that count on the score page."""
     detail = event.detail or {}
     name = detail.get("assessor_name", "")
     if event.kind == EventKind.STATE_CHANGED and event.to_state:
@@ -111,16 +147,21 @@ def event_title(event, show_scores):
         return f"{event.get_kind_display()}: {name}"
     if event.kind == EventKind.SCORE_SUBMITTED and name:
         total = detail.get("weighted_total")
-        return f"Scores submitted by {name}" + (f": {Decimal(total):.1f}%" if total and show_scores else "")
+        return f"Scores submitted by {name}" + (f": {percent(total)}" if total and show_scores else "")
     if event.kind in (EventKind.SCORE_REOPENED, EventKind.SCORE_SET_ASIDE) and name:
         return f"{event.get_kind_display()}: {name}"
+    if event.kind == EventKind.ASSESSOR_EXCLUDED and name:
+        if detail.get("lifted"):
+            return f"Exclusion lifted: {name}"
+        return f"Assessor excluded: {name}" + (" (taken off the bid)" if detail.get("removed") else "")
     if event.kind == EventKind.MODERATED and detail.get("score") and show_scores:
-        return f"Score moderated to {Decimal(detail['score']):.1f}%"
+        return f"Score moderated to {percent(detail['score'])}"
     return event.get_kind_display()
 
 
-def lead_actions(bid):
-    """What the programme lead can do with the bid now, as (text, url) links."""
+def lead_actions(bid, pending_decision=None):
+    """What the programme lead can do with the bid now, as (text, url) links. While a
+    decision is pending, the lead changes it or takes it back instead of deciding again."""
     reference = bid.reference
 
     def url(name):
@@ -128,13 +169,18 @@ def lead_actions(bid):
 
     state = bid.state
     actions = []
+    if pending_decision is not None:
+        outcome = pending_decision.get_outcome_display().lower()
+        actions.append((f"View or change the pending decision ({outcome})", url("change-pending-decision")))
+        actions.append(("Take back the pending decision", url("take-back-decision")))
     if state == BidState.SUBMITTED:
         actions.append(("Check eligibility", url("eligibility")))
     if state in (BidState.SUBMITTED, BidState.UNDER_ASSESSMENT):
         actions.append(("Assign assessors", url("bid-assessors")))
     if state == BidState.UNDER_ASSESSMENT:
         actions.append(("Moderate scores", url("moderate")))
-        actions.append(("Shortlist or do not shortlist", url("shortlist")))
+        if pending_decision is None:
+            actions.append(("Shortlist or do not shortlist", url("shortlist")))
     if state == BidState.SHORTLISTED:
         actions.append(("Schedule an interview", url("schedule-interview")))
     if state == BidState.INTERVIEW_SCHEDULED:
@@ -145,7 +191,7 @@ def lead_actions(bid):
         actions.append(
             ("Record due diligence checks", reverse("trusts:due-diligence", kwargs={"reference": reference}))
         )
-    if state == BidState.INTERVIEWED:
+    if state == BidState.INTERVIEWED and pending_decision is None:
         actions.append(
             ("Approve and offer an award", reverse("trusts:approve", kwargs={"reference": reference}))
         )
@@ -243,6 +289,7 @@ def score(request, bid):
             )
             return redirect("bids:score", reference=bid.reference)
     scores_by_criterion = {s.criterion_id: s for s in assessment.scores.all()} if assessment.pk else {}
+    others = others_scores(bid, user, assessment if assessment.pk else None)
     return render(
         request,
         "bids/assessment/score.html",
@@ -253,15 +300,32 @@ def score(request, bid):
             "editable": editable,
             "assessment": assessment,
             "criteria_scores": [(criterion, scores_by_criterion.get(criterion.pk)) for criterion in criteria],
+            "others": others,
+            "comparison": comparison(criteria, assessment, others) if others else [],
             "back_url": bid_url(bid),
         },
     )
 
 
+def comparison(criteria, own, others):
+    """Per criterion: (criterion, [(assessment, its score on it)]), the assessor's own first."""
+    everyone = [own, *others]
+    scored = {
+        assessment.pk: {row.criterion_id: row for row in assessment.scores.all()} for assessment in everyone
+    }
+    return [
+        (criterion, [(assessment, scored[assessment.pk].get(criterion.pk)) for assessment in everyone])
+        for criterion in criteria
+    ]
+
+
 def interview_panels(user):
-    """Interviews the official sits on that are still to come."""
+    """Interviews the official sits on that are still to come (or not yet recorded), each
+    with whether it has started and whether they have given their own score."""
+    own_score = InterviewScore.objects.filter(interview=OuterRef("pk"), member=user)
     return (
         Interview.objects.filter(panel=user, state=Interview.State.SCHEDULED, bid__in=bids_for(user))
         .select_related("bid__authority")
+        .annotate(has_started=Q(starts_at__lte=timezone.now()), scored=Exists(own_score))
         .order_by("starts_at")
     )

@@ -32,7 +32,12 @@ from ..models import (
 )
 from ..queries import bids_for, council_recipients, rounds_with_extension_for, timeline_for
 from .access import council_bid, editable, to_bid_page
-from .answers import answer_groups, prefetch_answers, section_url
+from .answers import answer_groups, place_url, prefetch_answers, section_url
+
+# An award offered and waiting for the council to accept or decline it. bids sits below
+# trusts, so it follows the bid.award relation and reads the award's stored state by its
+# slug (trusts.enums.AwardState.OFFERED) rather than importing it.
+OFFER_WAITING = "offered"
 
 
 def home(request):
@@ -40,9 +45,14 @@ def home(request):
     authority = request.user.local_authority
     bids = list(
         bids_for(request.user)
-        .select_related("funding_round")
+        .select_related("funding_round", "award")
         .order_by("-funding_round__opens_at", "-created_at")
     )
+    offers = [
+        {"bid": bid, "award": bid.award, "url": reverse("trusts:award", kwargs={"pk": bid.award.pk})}
+        for bid in bids
+        if hasattr(bid, "award") and bid.award.state == OFFER_WAITING
+    ]
     live = {bid.funding_round_id: bid for bid in bids if bid.state != BidState.WITHDRAWN}
     rounds = []
     open_to_us = list(rounds_with_extension_for(authority, now))
@@ -61,7 +71,13 @@ def home(request):
     return render(
         request,
         "bids/council/home.html",
-        {"page_title": f"{authority.name}: bids", "authority": authority, "rounds": rounds, "bids": bids},
+        {
+            "page_title": f"{authority.name}: bids",
+            "authority": authority,
+            "rounds": rounds,
+            "bids": bids,
+            "offers": offers,
+        },
     )
 
 
@@ -133,6 +149,12 @@ def bid_page(request, bid):
     return bid_record(request, bid, context)
 
 
+# How the Design System's task list shows each status ("Complete multiple tasks" pattern):
+# "Completed" as plain black text, so the tasks still to do stand out; "Not yet started" on
+# blue and "In progress" on light blue; "Cannot start yet" as grey text, its row not linked.
+STATUS_TAGS = {drafting.NOT_STARTED: "govuk-tag--blue", drafting.IN_PROGRESS: "govuk-tag--light-blue"}
+
+
 def task_list(request, bid, context):
     statuses = drafting.section_statuses(bid)
     completed = sum(1 for status in statuses if status.status == drafting.COMPLETED)
@@ -141,12 +163,14 @@ def task_list(request, bid, context):
             "title": status.section.label,
             "href": section_url(bid, status.section),
             "status": status.status,
+            "tag": STATUS_TAGS.get(status.status, ""),
             "saved_by": status.row.updated_by,
             "saved_at": status.row.updated_at,
         }
         for status in statuses
     ]
     ready = completed == len(statuses)
+    check_status = drafting.NOT_STARTED if ready else drafting.CANNOT_START
     returned = (
         bid.events.filter(
             kind=EventKind.STATE_CHANGED, to_state=BidState.DRAFT, from_state=BidState.SUBMITTED
@@ -162,15 +186,10 @@ def task_list(request, bid, context):
             "check": {
                 "title": "Check your answers and submit",
                 "href": reverse("bids:check", args=[bid.reference]) if ready else "",
-                "status": drafting.NOT_STARTED if ready else drafting.CANNOT_START,
+                "status": check_status,
+                "tag": STATUS_TAGS.get(check_status, ""),
             },
             "returned": returned,
-            "statuses": {
-                "not_started": drafting.NOT_STARTED,
-                "in_progress": drafting.IN_PROGRESS,
-                "completed": drafting.COMPLETED,
-                "cannot_start": drafting.CANNOT_START,
-            },
         }
     )
     return render(request, "bids/council/task_list.html", context)
@@ -227,6 +246,10 @@ def council_timeline(bid, user, interview):
                 text = event.reason
             elif event.to_state == BidState.INTERVIEW_SCHEDULED:
                 text = interview_sentence(interview)
+            elif (event.detail or {}).get("staged_decision") and event.reason:
+                # A released shortlisting decision: its reason is the feedback written for the
+                # council (bids/staging.py), as in the email.
+                text = f"{text}\n\n{event.reason}"
         elif event.kind == EventKind.EXTENSION_GRANTED:
             title = "Deadline extended"
             closes = event.detail.get("closes_at")
@@ -290,8 +313,8 @@ def bid_record(request, bid, context):
 def check(request, bid):
     prefetch_answers(bid)
     problems = [
-        {"message": message, "url": section_url(bid, section)}
-        for section, message in eligibility.submission_problems(bid)
+        {"message": message, "url": place_url(bid, where)}
+        for where, message in eligibility.submission_problems(bid)
     ]
     form = DeclarationForm(posted(request), bid=bid)
     submitted_problems = []

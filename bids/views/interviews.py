@@ -1,7 +1,9 @@
-"""Booking and rearranging interviews, and the calendar invitation a bid's interview has.
-Cancelling and recording are on the one change page (bids/views/changes.py)."""
+"""Booking and rearranging interviews, the calendar invitation a bid's interview has, and
+each panel member's own score. Cancelling and recording are on the one change page
+(bids/views/changes.py), as is a member's score."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -14,9 +16,10 @@ from .. import (
     invitations,
     workflow,
 )
-from ..forms.interviews import InterviewForm, RescheduleForm
-from ..models import BidState, Interview
+from ..forms.interviews import InterviewForm, MemberScoreForm, RescheduleForm
+from ..models import BidState, Interview, InterviewScore
 from .access import bid_url, bid_view
+from .changes import BidChange
 from .programme import not_now
 
 # Interviews ------------------------------------------------------------------------------
@@ -99,7 +102,54 @@ def interview_ics(request, bid):
     )
     if interview is None:
         raise Http404
-    filename, content, mimetype = invitations.invitation_attachment(interview)
+    # Officials' copy names the panel; the council's does not (bids/invitations.py).
+    filename, content, mimetype = invitations.invitation_attachment(
+        interview, for_panel=request.user.has_perm("bids.view_assessment", bid)
+    )
     response = HttpResponse(content, content_type=f"{mimetype}; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class MemberScore(BidChange):
+    """A panel member's own score and comment, once the interview has started and until the
+    panel records it. Only the interview's panel members: any other official gets 403."""
+
+    permission = "bids.view_assessment"
+    heading = "Your interview score"
+    form_class = MemberScoreForm
+    submit_text = "Save your score"
+    summary_template = "bids/summaries/interview_member_score.html"
+
+    def find(self, request, reference):
+        bid = super().find(request, reference)
+        self.interview = interviews.member_interview(bid, request.user)
+        if self.interview is None:
+            raise PermissionDenied
+        return bid
+
+    def not_now(self):
+        return interviews.member_score_problem(self.interview, self.request.user)
+
+    def get_form(self, data):
+        own = InterviewScore.objects.filter(interview=self.interview, member=self.request.user).first()
+        initial = {"score": own.score, "comment": own.comment} if own else None
+        return MemberScoreForm(data, record=self.record, initial=initial)
+
+    def extra_context(self):
+        return {**super().extra_context(), "interview": self.interview}
+
+    def perform(self, form):
+        return interviews.score_as_member(
+            self.record,
+            self.request.user,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+            expected_state=form.seen_state,
+        )
+
+    def success_message(self, own):
+        return (
+            f"Your interview score for {self.record.reference} is saved. You can change it until the panel "
+            "records the interview."
+        )

@@ -7,8 +7,8 @@ the error summary, and what the official typed stays on the page.
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import permission_required
 from core.forms.base import ReasonForm, StateForm
 from core.money import money
-from core.views import posted
+from core.views import pagination, posted
 
 from .. import (
     assignment,
+    calibration,
     deadlines,
     moderation,
     workflow,
@@ -30,7 +31,9 @@ from ..forms.assessment import AddAssessorForm, ModerationForm
 from ..models import Assessment, BidState, ConflictOfInterest, FundingRound
 from ..queries import current_round
 from .access import bid_url, bid_view
+from .assessment import interview_panels
 
+MODERATION_PAGE_SIZE = 50
 PIPELINE_STATES = [state for state in BidState if state != BidState.DRAFT]
 
 
@@ -60,7 +63,9 @@ def pipeline(request):
             }
         )
     return render(
-        request, "bids/programme/pipeline.html", {"page_title": "Programme pipeline", "rounds": rounds}
+        request,
+        "bids/programme/pipeline.html",
+        {"page_title": "Programme pipeline", "rounds": rounds, "panels": interview_panels(request.user)},
     )
 
 
@@ -211,7 +216,8 @@ def auto_assign(request, round_slug):
         listed = ", ".join(f"{bid.reference} ({count})" for bid, count in result.short)
         messages.info(
             request,
-            f"Not enough assessors without a conflict of interest for: {listed}. Add assessors or assign by hand.",
+            f"Not enough assessors without a conflict of interest or an exclusion for: {listed}. "
+            "Add assessors or assign by hand.",
         )
     if result.same_region:
         listed = ", ".join(sorted({bid.reference for bid in result.same_region}))
@@ -243,6 +249,7 @@ def bid_assessors(request, bid):
         a.assessor_id: a for a in Assessment.objects.filter(bid=bid).only("assessor_id", "state", "set_aside")
     }
     conflicted = ConflictOfInterest.objects.filter(authority=bid.authority).select_related("assessor")
+    exclusions = bid.exclusions.select_related("assessor", "excluded_by").order_by("assessor__full_name")
     return render(
         request,
         "bids/programme/bid_assessors.html",
@@ -252,30 +259,10 @@ def bid_assessors(request, bid):
             "form": form,
             "current": [(a, started.get(a.assessor_id)) for a in current],
             "conflicted": conflicted,
-            "remove_form": StateForm(record=bid),
+            "exclusions": exclusions,
             "back_url": bid_url(bid),
         },
     )
-
-
-@require_POST
-@bid_view("bids.manage_assessment")
-def unassign(request, bid, assessor_pk):
-    form = StateForm(request.POST, record=bid)
-    form.is_valid()
-    # assessor__pk, not assessor_id: a lookup on the user's own id treats an id past the
-    # database's largest (which SQLite cannot even compare) as matching nothing.
-    assigned = bid.assignments.filter(assessor__pk=assessor_pk).select_related("assessor").first()
-    if assigned is None:
-        raise Http404
-    try:
-        assignment.unassign(bid, assigned.assessor, request.user, expected_state=form.seen_state)
-    except workflow.WorkflowError as error:
-        for problem in error.problems:
-            messages.info(request, problem)
-    else:
-        messages.success(request, f"{assigned.assessor.full_name} is no longer assessing {bid.reference}")
-    return redirect("bids:bid-assessors", reference=bid.reference)
 
 
 @permission_required("bids.view_programme")
@@ -305,13 +292,16 @@ def moderation_overview(request, round_slug):
         .filter(state__in=[BidState.SUBMITTED, BidState.UNDER_ASSESSMENT])
         .order_by("-flagged", "authority__name")
     )
+    page = Paginator(bids, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "bids/programme/moderation_overview.html",
         {
             "page_title": f"Moderation: {funding_round.name}",
             "round": funding_round,
-            "bids": bids,
+            "bids": page.object_list,
+            "page": page,
+            "pages": pagination(page, request.GET),
         },
     )
 
@@ -350,6 +340,7 @@ def moderate(request, bid):
             "page_title": f"Moderate scores: {bid.authority.name}",
             "bid": bid,
             "sheet": sheet,
+            "standardised": calibration.standardised_score(bid),
             "form": form,
             "can_moderate": can_moderate,
             "back_url": bid_url(bid),

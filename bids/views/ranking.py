@@ -12,11 +12,13 @@ from django.urls import reverse
 
 from accounts.decorators import permission_required
 from core.money import money
-from core.templatetags.service import STATE_TAG_COLOURS, percent
+from core.scores import percent
+from core.templatetags.service import STATE_TAG_COLOURS
 from core.views import pagination
 from reference.models import AuthorityKind, Region
 
 from .. import (
+    staging,
     workflow,
 )
 from ..filters import SORTS, RankingFilter, ranking_queryset
@@ -74,12 +76,13 @@ def ranking(request, round_slug):
             "sort_links": _sort_links(query, filters.sort_key),
             "bulk": bulk,
             "form": bulk,
+            "error_forms": [filters.form, bulk],
             "selected": selected,
             "can_shortlist": can_shortlist,
             "selectable": set(selectable),
             "active_filters": [
                 (filters.form[name].label, filters.form[name].value())
-                for name in ("q", "state", "region", "kind", "focus", "flagged")
+                for name in ("q", "state", "region", "kind", "focus", "flagged", "at_least")
                 if filters.is_bound and filters.form[name].value()
             ],
         },
@@ -97,7 +100,10 @@ RANKING_COLUMNS = (
     "authority__kind",
     "authority__region",
     "requested_total",
+    "mean_score",
     "effective_score",
+    "standardised_score",
+    "effective_standardised",
     "moderated_score",
     "flagged",
 )
@@ -147,6 +153,9 @@ def _ranking_rows(page, selectable, selected):
                 "state_colour": STATE_TAG_COLOURS.get(state, ""),
                 "requested": money(bid["requested_total"]),
                 "score": percent(bid["effective_score"]),
+                "mean": percent(bid["mean_score"]),
+                "standardised": percent(bid["effective_standardised"]),
+                "unmoderated_standardised": percent(bid["standardised_score"]),
                 "selectable": bid["pk"] in selectable,
                 "checked": str(bid["pk"]) in selected,
             }
@@ -163,22 +172,43 @@ def _posted_selectable(request, funding_round):
 
 
 def _bulk_shortlist(request, funding_round, form):
-    """Each bid in its own transaction: one that fails (changed by someone else, or no
-    longer under assessment) is reported by reference and the others still change."""
+    """Each bid in its own transaction: one that fails (changed by someone else, no longer
+    under assessment, or with a decision already pending) is reported by reference and the
+    others still change. Told later, each is recorded as pending with the same feedback,
+    which the lead can then change for each council before releasing them."""
     action = form.cleaned_data["decision"]
     reason = form.cleaned_data["reason"]
+    later = form.later
     bids = funding_round.bids.filter(pk__in=form.cleaned_data["bids"]).select_related("authority")
     done, failed = [], []
     for bid in sorted(bids, key=lambda b: b.reference):
         seen = request.POST.get(f"seen-{bid.pk}") or None
         try:
-            workflow.change_state(bid, action, request.user, reason=reason, expected_state=seen)
+            if later:
+                staging.stage(
+                    bid,
+                    request.user,
+                    outcome=action,
+                    reasons=reason,
+                    feedback=form.cleaned_data["feedback"],
+                    expected_state=seen,
+                )
+            else:
+                if staging.pending_for(bid) is not None:
+                    raise workflow.WorkflowError("it has a pending decision: change it or take it back first")
+                workflow.change_state(bid, action, request.user, reason=reason, expected_state=seen)
         except workflow.WorkflowError as error:
             failed.append(f"{bid.reference}: {' '.join(error.problems)}")
         else:
             done.append(bid.reference)
     verb = "Shortlisted" if action == "shortlist" else "Not shortlisted"
-    if done:
+    if done and later:
+        messages.success(
+            request,
+            f"{verb} as pending, not yet released: {', '.join(done)}. No council has been told. Change each "
+            "council's feedback and release them from the pending decisions, linked at the top of this page.",
+        )
+    elif done:
         messages.success(request, f"{verb} {len(done)} bid{'s' if len(done) != 1 else ''}: {', '.join(done)}")
     for failure in failed:
         messages.info(request, f"Not changed: {failure}")
@@ -187,16 +217,26 @@ def _bulk_shortlist(request, funding_round, form):
 def _sort_links(query, current):
     """For each sortable column: the link that sorts by it (or reverses it) and aria-sort."""
     links = {}
-    for key in ("score", "authority", "requested", "state"):
+    highest_first = ("score", "standardised", "requested")
+    for key in ("score", "standardised", "authority", "requested", "state"):
         params = query.copy()
         if current == key:
             params["sort"] = f"-{key}"
-            direction = "descending" if key in ("score", "requested") else "ascending"
+            direction = "descending" if key in highest_first else "ascending"
         elif current == f"-{key}":
             params["sort"] = key
-            direction = "ascending" if key in ("score", "requested") else "descending"
+            direction = "ascending" if key in highest_first else "descending"
         else:
             params["sort"] = key
             direction = "none"
-        links[key] = {"href": f"?{params.urlencode()}", "aria_sort": direction, "label": SORTS[key][0]}
+        arrow = {
+            "descending": "\N{BLACK DOWN-POINTING TRIANGLE}",
+            "ascending": "\N{BLACK UP-POINTING TRIANGLE}",
+        }
+        links[key] = {
+            "href": f"?{params.urlencode()}",
+            "aria_sort": direction,
+            "label": SORTS[key][0],
+            "arrow": arrow.get(direction, ""),
+        }
     return links

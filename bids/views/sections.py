@@ -26,7 +26,7 @@ from ..models import (
     Section,
     SupportingDocument,
 )
-from .access import editable, to_bid_page
+from .access import editable
 from .answers import answer_groups, page_url, prefetch_answers, section_url
 
 # Files a person may send in an hour, counting the ones refused.
@@ -160,7 +160,8 @@ def section_complete(request, bid, section):
         request,
         "bids/council/complete.html",
         {
-            "page_title": "Have you completed this section?",
+            # Unique for each section, so the title (and a browser's history) says which.
+            "page_title": f"Have you completed the {section.label.lower()} section?",
             "caption": section.label,
             "bid": bid,
             "form": form,
@@ -192,9 +193,31 @@ def partners(request, bid):
     )
 
 
+def partner_removed(request, bid, *, typed=False):
+    """A partner that is not on the bid (a colleague removed it while this page was open):
+    a page that says so, rather than a bare "Page not found". It names nothing, so a partner
+    of another bid reads the same, and it never saves what was typed."""
+    return render(
+        request,
+        "bids/council/partner_removed.html",
+        {
+            "page_title": "This partner has been removed",
+            "caption": Section.PARTNERS.label,
+            "bid": bid,
+            "typed": typed,
+            "back_url": reverse("bids:partners", args=[bid.reference]),
+        },
+        status=404,
+    )
+
+
 @editable
 def partner_form(request, bid, pk=None):
-    partner = get_object_or_404(Partner, bid=bid, pk=pk) if pk is not None else None
+    partner = None
+    if pk is not None:
+        partner = Partner.objects.filter(bid=bid, pk=pk).first()
+        if partner is None:
+            return partner_removed(request, bid, typed=request.method == "POST")
     row = section_row(bid, Section.PARTNERS)
     extra = {}
     form = PartnerForm(posted(request), bid=bid, partner=partner, version=row.version)
@@ -208,7 +231,7 @@ def partner_form(request, bid, pk=None):
                         bid, partner.pk, request.user, form.values(), loaded_version=form.loaded_version
                     )
         except Partner.DoesNotExist:
-            return to_bid_page(request, bid, "That partner has been removed by someone else.")
+            return partner_removed(request, bid, typed=True)
         except drafting.SectionConflict as conflict:
             data = request.POST.copy()
             data["version"] = str(conflict.current.version)
@@ -260,7 +283,9 @@ def remove_page(request, bid, *, name, section, button, remove, back_to):
 
 @editable
 def partner_remove(request, bid, pk):
-    partner = get_object_or_404(Partner, bid=bid, pk=pk)
+    partner = Partner.objects.filter(bid=bid, pk=pk).first()
+    if partner is None:
+        return partner_removed(request, bid)
     return remove_page(
         request,
         bid,

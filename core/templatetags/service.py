@@ -1,11 +1,10 @@
 """Template helpers shared by every page: money, London time, error summaries, tags."""
 
-from decimal import Decimal
-
 from django import template
 
 from core.london import london
 from core.money import money
+from core.scores import percent, signed_percent
 
 register = template.Library()
 
@@ -91,8 +90,5 @@ def state_tag(obj, field="state"):
     return {"label": label, "colour": STATE_TAG_COLOURS.get(value, "")}
 
 
-@register.filter
-def percent(value):
-    if value is None:
-        return "–"
-    return f"{Decimal(value):.1f}%"
+register.filter(percent)
+register.filter(signed_percent)

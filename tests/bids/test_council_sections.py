@@ -482,9 +482,7 @@ def complete(client, bid, section, answer):
 
 
 def test_the_completion_question(client, bid):
-    assert errors(complete(client, bid, "contacts", None)) == [
-        "Select whether you have completed this section"
-    ]
+    assert errors(complete(client, bid, "contacts", None)) == ["Select whether you’ve completed this section"]
     assert errors(complete(client, bid, "contacts", "yes")) == [
         "Enter the lead officer's full name",
         "Enter the lead officer's job title",

@@ -160,7 +160,7 @@ def test_the_council_never_sees_scores_assessors_or_internal_notes(
         video_link="",
         panel=[lead, assessor],
     )
-    interviews.record(bid, assessor, notes="PANEL-NOTES", score=3)
+    interviews.record(bid, assessor, notes="PANEL-NOTES", score=3, now=factories.interview_over(bid))
     factories.passed_check(bid, lead, note="DILIGENCE-NOTE")
     client_for(lead).post(url("trusts:approve", bid), approval())
     page = client_for(kent_user).get(url("bid", bid)).content.decode()

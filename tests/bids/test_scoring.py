@@ -1,5 +1,6 @@
 """Scoring: the weighted total, drafts, submitting (and locking), the lead reopening."""
 
+import html
 import re
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from bids import scoring, workflow
-from bids.models import Assessment, CriterionScore, EventKind
+from bids.models import Assessment, Criterion, CriterionScore, EventKind
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -159,8 +160,95 @@ def test_an_unassigned_assessor_cannot_score(open_round, bid):
         factories.submit_scores(bid, stranger, [1, 1, 1, 1, 1])
 
 
-def test_assessors_never_see_each_others_scores(client_for, bid, assessor, other_assessor):
-    factories.submit_scores(bid, other_assessor, [1, 1, 1, 1, 1])
-    page = client_for(assessor).get(reverse("bids:bid", kwargs={"reference": bid.reference})).content.decode()
-    assert "25.0%" not in page
-    assert "Score this bid" in page
+# What each score means, beside its radio button ---------------------------------------------
+
+
+def radio_hints(page, criterion):
+    """The hint beside each of the criterion's radio buttons, 0 to 4."""
+    hints = []
+    for position in range(1, 6):
+        found = re.search(
+            rf'<span id="id_score_{criterion.pk}_{position}_hint" class="govuk-hint govuk-radios__hint">\s*(.*?)\s*</span>',
+            page,
+            re.S,
+        )
+        hints.append(found and html.unescape(found.group(1)))
+    return hints
+
+
+def test_every_score_says_what_it_means_beside_its_radio_button(client_for, bid, assessor):
+    own, blank, partial = scoring.criteria_for(bid)[:3]
+    Criterion.objects.filter(pk=blank.pk).update(**dict.fromkeys(Criterion.LEVELS, ""))
+    Criterion.objects.filter(pk=partial.pk).update(level_2="", level_4="")
+    page = client_for(assessor).get(score_url(bid)).content.decode()
+    # The round's own words where it gives them ...
+    assert radio_hints(page, own) == [text for _, text in own.descriptors]
+    # ... the general meaning where it gives none ...
+    assert radio_hints(page, blank) == ["Not addressed", "Weak", "Adequate", "Good", "Excellent"]
+    # ... and level by level where it gives some.
+    assert radio_hints(page, partial) == [
+        partial.level_0,
+        partial.level_1,
+        "Adequate",
+        partial.level_3,
+        "Excellent",
+    ]
+    # The criterion's guidance stays the question's hint, without the scale squeezed in.
+    assert re.search(rf'id="id_score_{blank.pk}_hint"[^>]*>\s*{re.escape(blank.guidance)}\s*<', page)
+    assert "Score from 0 to 4" not in page
+    assert "govuk-radios--inline" not in page
+
+
+# Every score needs a comment to be submitted -------------------------------------------------
+
+
+def test_submitting_needs_a_comment_on_every_score_and_keeps_what_was_typed(client_for, bid, assessor):
+    first, second, third = scoring.criteria_for(bid)[:3]
+    data = form_data(bid, [3, 2, 2, 1, 4], **{f"comment_{second.pk}": "", f"comment_{third.pk}": "   "})
+    response = client_for(assessor).post(score_url(bid), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: " in page
+    summary = page[page.index("govuk-error-summary") : page.index("</ul>", page.index("govuk-error-summary"))]
+    for criterion in (second, third):
+        message = html.escape(f"Enter a comment on ‘{criterion.name}’ to explain your score")
+        assert f'<a href="#id_comment_{criterion.pk}">{message}</a>' in summary
+        assert f'id="id_comment_{criterion.pk}_1_error"' in page  # and beside the box itself
+    assert html.escape(f"Enter a comment on ‘{first.name}’") not in page
+    # What was typed and chosen comes back.
+    assert f"Evidence for {first.name}" in html.unescape(page)
+    assert re.search(r'value="4"\s+checked', page)
+    assert not Assessment.objects.filter(bid=bid, assessor=assessor).exists()
+
+
+def test_a_draft_may_leave_comments_out(client_for, bid, assessor):
+    criterion = scoring.criteria_for(bid)[0]
+    data = form_data(bid, [3, None, 2, None, None], action="draft", **{f"comment_{criterion.pk}": ""})
+    assert client_for(assessor).post(score_url(bid), data).status_code == 302
+    draft = Assessment.objects.get(bid=bid, assessor=assessor)
+    assert draft.state == Assessment.State.DRAFT
+    assert draft.scores.get(criterion=criterion).comment == ""
+
+
+def test_the_comment_is_no_longer_labelled_optional(client_for, bid, assessor):
+    page = client_for(assessor).get(score_url(bid)).content.decode()
+    assert "(optional)" not in page
+    assert "Every score needs a comment before you submit" in page
+
+
+def test_scoring_refuses_to_submit_a_score_without_its_comment(bid, assessor):
+    criteria = scoring.criteria_for(bid)
+    scores = {criterion.pk: (3, "Clear evidence.") for criterion in criteria}
+    scores[criteria[1].pk] = (3, " ")
+    scores[criteria[4].pk] = (2, "")
+    with pytest.raises(scoring.ScoringError) as refused:
+        scoring.save(bid, assessor, scores=scores, recommendation="shortlist", summary="", submit=True)
+    assert refused.value.problems == [
+        f"Enter a comment on ‘{criteria[1].name}’ to explain your score",
+        f"Enter a comment on ‘{criteria[4].name}’ to explain your score",
+    ]
+    assert not Assessment.objects.filter(
+        bid=bid, assessor=assessor, state=Assessment.State.SUBMITTED
+    ).exists()
+    # A draft keeps the gaps.
+    draft = scoring.save(bid, assessor, scores=scores, recommendation="", summary="", submit=False)
+    assert draft.state == Assessment.State.DRAFT

@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from accounts.models import OutboundEmail, User
+from bids import calibration
 from bids.models import Bid, BidState, FundingRound
 from demo.content import DEMO_PASSWORD
 
@@ -80,3 +81,11 @@ def test_demo_data_is_refused_under_production_settings(settings):
     settings.TESTING = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_demo_2003_round_has_a_lenient_and_a_harsh_assessor(seeded):
+    pilots = FundingRound.objects.get(slug="pilots-2003")
+    names = dict(User.objects.values_list("pk", "full_name"))
+    flags = {row.name: row.flag for row in calibration.assessors(pilots, names)}
+    assert flags["Claire Dunn"] == "lenient" and flags["David Okafor"] == "harsh"
+    assert list(flags.values()).count("") == len(flags) - 2

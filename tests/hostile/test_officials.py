@@ -29,6 +29,7 @@ from bids.models import (
     DeadlineExtension,
     EventKind,
     Interview,
+    InterviewScore,
     Moderation,
 )
 from reference.models import LocalAuthority
@@ -505,6 +506,13 @@ def booked(open_round, kent_user, assessor, lead):
     return factories.interview_booked_bid(open_round, "KEN", [assessor], kent_user, lead)
 
 
+@pytest.fixture
+def begun(booked):
+    """The booked interview, begun a minute ago: the panel may record it and score it now."""
+    Interview.objects.filter(bid=booked).update(starts_at=timezone.now() - timedelta(minutes=1))
+    return booked
+
+
 def interview_form(bid, people, **extra):
     day = bid.funding_round.interviews_start_on + timedelta(days=3)
     outside = bid.funding_round.interviews_end_on + timedelta(days=1)
@@ -593,7 +601,7 @@ def test_cancelling_an_interview_needs_a_reason(data, lead_client, booked):
 
 @HOSTILE
 @given(data=st.data())
-def test_a_recorded_interview_has_notes_and_a_score_from_0_to_4(data, lead_client, booked):
+def test_a_recorded_interview_has_notes_and_a_score_from_0_to_4(data, lead_client, begun):
     posted = data.draw(
         form(
             score=field("0", "3", "4", "5", "-1", *NUMBERISH),
@@ -602,12 +610,31 @@ def test_a_recorded_interview_has_notes_and_a_score_from_0_to_4(data, lead_clien
         )
     )
     with rolled_back():
-        outcome = assert_handled(posting(lead_client, url("record-interview", booked), posted))
-        held = Interview.objects.filter(bid=booked, state=Interview.State.HELD).first()
+        outcome = assert_handled(posting(lead_client, url("record-interview", begun), posted))
+        held = Interview.objects.filter(bid=begun, state=Interview.State.HELD).first()
         assert (held is not None) == (outcome == "success")
         if held:
             assert 0 <= held.score <= 4 and held.notes.strip() and words(held.notes) <= 2000
             assert_no_nul(held.notes)
+
+
+@HOSTILE
+@given(data=st.data())
+def test_a_members_own_interview_score_is_from_0_to_4_with_a_comment(data, lead_client, begun):
+    posted = data.draw(
+        form(
+            score=field("0", "3", "4", "5", "-1", *NUMBERISH),
+            comment=field("Clear on governance.", "word " * 501),
+            expected_state=field("interview_scheduled", "interviewed"),
+        )
+    )
+    with rolled_back():
+        outcome = assert_handled(posting(lead_client, url("interview-member-score", begun), posted))
+        own = InterviewScore.objects.filter(interview__bid=begun).first()
+        assert (own is not None) == (outcome == "success")
+        if own:
+            assert 0 <= own.score <= 4 and own.comment.strip() and words(own.comment) <= 500
+            assert_no_nul(own.comment)
 
 
 # Decisions -------------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ def assert_round_in_order(funding_round):
     if funding_round.total_budget is not None:
         assert funding_round.base_award + funding_round.max_supplement <= funding_round.total_budget
     assert 1 <= funding_round.min_assessors <= 10
+    assert Decimal("0.1") <= funding_round.leniency_threshold <= 100
     weights = [c.weight for c in funding_round.criteria.all()]
     assert weights and sum(weights) == Decimal("100")
     assert all(Decimal("0") < weight <= Decimal("100") for weight in weights)
@@ -101,6 +102,7 @@ def test_a_new_round_is_stored_only_in_order(data, admin):
             total_budget=field("", "1,000,000", *MONEY),
             pilot_places=field("", "10", "0", "-1", *NUMBERISH),
             min_assessors=field("2", "0", "11", *NUMBERISH),
+            leniency_threshold=field("10", "0", "100.1", "7.55", *NUMBERISH),
             assessor_guidance=field("Score the bid."),
             council_guidance=field("Tell us about partners."),
         )

@@ -161,6 +161,8 @@ def test_budget_chart_is_an_accessible_image_with_the_same_figures(spread, clien
     assert ">£385,000<" not in page.split("<svg")[1].split("</svg>")[0]  # bars, not the total
     assert ">£100,000</text>" in page
     assert "style=" not in page
+    # The service's own font at a readable size (service.css), not Arial at 12px.
+    assert "font-family" not in page.split("<svg")[1] and 'class="app-chart__svg"' in page
 
 
 def test_budget_for_a_round_without_budget_or_places(client_for, lead, open_round):
@@ -170,6 +172,7 @@ def test_budget_for_a_round_without_budget_or_places(client_for, lead, open_roun
         .content.decode()
     )
     assert "No total budget set" in page and "0 awarded; no limit set" in page
+    assert "No awards yet" in page and "<svg" not in page  # not a chart of £0 bars
 
 
 def test_budget_view_query_count_is_flat(client_for, lead):

@@ -14,7 +14,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer, TableStyle
 
 from core.money import money
-from core.templatetags.service import percent
+from core.scores import percent
 
 from ..enums import FUNDER_NAME
 from ..pdf import Paragraph, Table, a4_document, escape, page_furniture

@@ -1,9 +1,10 @@
-"""The programme lead approves an interviewed bid and offers its award, on one page."""
+"""The programme lead approves an interviewed bid and offers its award, on one page: now,
+or recorded as pending and offered when the round's pending decisions are released."""
 
 from bids.views.changes import Decide
 from core.money import money
 
-from .. import approvals, diligence
+from .. import approvals, diligence, releases
 from ..awards import committed
 from ..forms import ApproveForm
 
@@ -26,7 +27,7 @@ class Approve(Decide):
             "diligence_problems": diligence.offer_problems(self.record),
         }
 
-    def perform(self, form):
+    def decide(self, form):
         data = form.cleaned_data
         return approvals.approve(
             self.record,
@@ -40,7 +41,22 @@ class Approve(Decide):
             ggis_reference=data.get("ggis_reference", ""),
         )
 
-    def success_message(self, award):
+    def stage(self, form):
+        data = form.cleaned_data
+        return releases.stage_approval(
+            self.record,
+            self.request.user,
+            base_amount=data["base_amount"],
+            supplement_amount=data["supplement_amount"],
+            justification=data["supplement_justification"],
+            reasons=data["reasons"],
+            feedback=data["feedback"],
+            drawn_from=data["drawn_from"],
+            expected_state=form.seen_state,
+            ggis_reference=data.get("ggis_reference", ""),
+        )
+
+    def told_message(self, award):
         bid = self.record
         return (
             f"{bid.reference} approved with an award of {money(award.base_amount + award.supplement_amount)}. "
