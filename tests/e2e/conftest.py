@@ -130,6 +130,29 @@ def give_second_factor(page, email, keyboard=False):
         page.wait_for_load_state()
 
 
+# By mouse: the steps a journey takes --------------------------------------------------------
+
+
+def press(page, button):
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
+
+
+def follow(page, link):
+    with page.expect_navigation():
+        (page.get_by_role("link", name=link) if isinstance(link, str | re.Pattern) else link).first.click()
+
+
+def heading(page):
+    return page.get_by_role("heading", level=1).inner_text()
+
+
+def named(person, full_name):
+    person.full_name = full_name
+    person.save(update_fields=["full_name"])
+    return person
+
+
 def axe_violations(page):
     """Run axe-core on the page as it is now; return violations at WCAG 2.2 A and AA."""
     # Evaluated through the DevTools protocol, which the page's Content-Security-Policy

@@ -13,29 +13,9 @@ from django.core import mail
 from accounts.models import Role
 from tests import factories
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, follow, heading, named, press, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def follow(page, link):
-    with page.expect_navigation():
-        page.get_by_role("link", name=link).first.click()
-
-
-def press(page, button):
-    with page.expect_navigation():
-        page.get_by_role("button", name=button).click()
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1).inner_text()
-
-
-def named(person, full_name):
-    person.full_name = full_name
-    person.save(update_fields=["full_name"])
-    return person
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from .conftest import (
     assert_accessible,
     assert_focus_visible,
     choose,
+    named,
     press_on,
     sign_in_with_keyboard,
     sign_out_with_keyboard,
@@ -209,12 +210,6 @@ def test_a_council_prepares_and_submits_its_bid_by_keyboard(page):
 
 
 # 2. The officials -------------------------------------------------------------------------
-
-
-def named(person, full_name):
-    person.full_name = full_name
-    person.save(update_fields=["full_name"])
-    return person
 
 
 def test_officials_take_a_bid_from_scoring_to_a_100000_award_by_keyboard(page):

@@ -15,7 +15,7 @@ from bids.models import Bid, BidState, Interview
 from tests import factories
 from trusts.models import FundingAward
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, follow, heading, named, press, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -24,30 +24,10 @@ def sign_out(page):
     press(page, "Sign out")
 
 
-def press(page, button):
-    with page.expect_navigation():
-        page.get_by_role("button", name=button).click()
-
-
-def follow(page, link):
-    with page.expect_navigation():
-        (page.get_by_role("link", name=link) if isinstance(link, str | re.Pattern) else link).first.click()
-
-
 def council_sees(council_page, bid):
     """Kent's own view of its bid, in a browser of its own, at this step."""
     council_page.goto(f"/bids/{bid.reference}")
     return council_page.locator("main").inner_text()
-
-
-def heading(page):
-    return page.get_by_role("heading", level=1).inner_text()
-
-
-def named(person, full_name):
-    person.full_name = full_name
-    person.save(update_fields=["full_name"])
-    return person
 
 
 @pytest.fixture

@@ -27,33 +27,25 @@ class Approve(Decide):
             "diligence_problems": diligence.offer_problems(self.record),
         }
 
-    def decide(self, form):
+    def offer(self, form):
+        """What approving now and staging the approval both pass on: the award and the words."""
         data = form.cleaned_data
-        return approvals.approve(
-            self.record,
-            self.request.user,
-            base_amount=data["base_amount"],
-            supplement_amount=data["supplement_amount"],
-            justification=data["supplement_justification"],
-            reasons=data["reasons"],
-            feedback=data["feedback"],
-            expected_state=form.seen_state,
-            ggis_reference=data.get("ggis_reference", ""),
-        )
+        return {
+            "base_amount": data["base_amount"],
+            "supplement_amount": data["supplement_amount"],
+            "justification": data["supplement_justification"],
+            "reasons": data["reasons"],
+            "feedback": data["feedback"],
+            "expected_state": form.seen_state,
+            "ggis_reference": data.get("ggis_reference", ""),
+        }
+
+    def decide(self, form):
+        return approvals.approve(self.record, self.request.user, **self.offer(form))
 
     def stage(self, form):
-        data = form.cleaned_data
         return releases.stage_approval(
-            self.record,
-            self.request.user,
-            base_amount=data["base_amount"],
-            supplement_amount=data["supplement_amount"],
-            justification=data["supplement_justification"],
-            reasons=data["reasons"],
-            feedback=data["feedback"],
-            drawn_from=data["drawn_from"],
-            expected_state=form.seen_state,
-            ggis_reference=data.get("ggis_reference", ""),
+            self.record, self.request.user, drawn_from=form.cleaned_data["drawn_from"], **self.offer(form)
         )
 
     def told_message(self, award):
