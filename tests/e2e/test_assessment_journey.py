@@ -94,6 +94,20 @@ def test_calibration_and_the_standardised_ranking(page, assessed):
     )
     assert_accessible(page)
 
+    # At 320 px nothing scrolls sideways: wide tables scroll in their own labelled region.
+    page.set_viewport_size({"width": 320, "height": 800})
+    slug = assessed["round"].slug
+    for path in (
+        "/",
+        f"/programme/rounds/{slug}/ranking",
+        f"/programme/rounds/{slug}/moderation",
+        f"/programme/rounds/{slug}/calibration",
+        "/programme/assessors",
+    ):
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        assert_accessible(page)
+
 
 def calendar_part(message):
     """The text/calendar part of a sent email, parsed back from its bytes."""

@@ -40,12 +40,15 @@ def person(email, role, code=None):
 
 
 def assert_reflows(page, selector):
-    """At 320 CSS pixels wide (WCAG 1.4.10) this part of the page needs no sideways scrolling."""
+    """At 320 CSS pixels wide (WCAG 1.4.10) neither this part of the page nor the page as a whole
+    needs sideways scrolling."""
     size = page.viewport_size
     page.set_viewport_size({"width": 320, "height": 640})
     try:
         right = page.locator(selector).evaluate("element => element.getBoundingClientRect().right")
         assert right <= 320, f"{selector} on {page.url} reaches {right}px at 320px"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{page.url} scrolls sideways at 320px: {width}px wide"
     finally:
         page.set_viewport_size(size)
 
