@@ -187,7 +187,8 @@ def carry_out(staged, lead, *, now):
 
 
 def mark_released(staged, lead, *, now):
-    """Call in the release's transaction, once the decision has gone through the door."""
+    """Call in the release's transaction, just before the decision goes through the door: the
+    door refuses a decision while one is still pending on the bid."""
     staged.state = StagedDecision.State.RELEASED
     staged.released_by = lead
     staged.released_at = now

@@ -17,7 +17,7 @@ from . import deadlines
 from .bookings import booking_problems
 from .eligibility import eligibility_problems, submission_problems
 from .invitations import invitation_attachment, tell_panel
-from .models import Bid, BidEvent, Decision, EventKind, Interview
+from .models import Bid, BidEvent, Decision, EventKind, Interview, StagedDecision
 from .queries import council_recipients
 
 
@@ -65,6 +65,20 @@ def returnable(change):
 
 def eligible(change):
     return eligibility_problems(change.record)
+
+
+def pending_sentence(staged):
+    return (
+        f"{staged.bid.reference} has a pending decision ({staged.get_outcome_display().lower()}) "
+        "that has not been released. Change it or take it back first."
+    )
+
+
+def no_decision_pending(change):
+    """A decision made now would overtake one recorded as pending (bids/staging.py). Its own
+    release marks it released before it comes through here."""
+    staged = StagedDecision.objects.filter(bid=change.record, state=StagedDecision.State.PENDING).first()
+    return [pending_sentence(staged)] if staged is not None else []
 
 
 # Work every change on an edge carries --------------------------------------------------
@@ -171,8 +185,12 @@ EDGES = {
     ),
     "return_to_council": Edge(MANAGE, "return", needs_reason=True, email="bid_returned", guard=returnable),
     "begin_assessment": Edge(MANAGE, "start assessing", guard=eligible),
-    "shortlist": Edge(MANAGE, "shortlist", needs_reason=True, email="bid_shortlisted"),
-    "not_shortlist": Edge(MANAGE, "not shortlist", needs_reason=True, email="bid_not_shortlisted"),
+    "shortlist": Edge(
+        MANAGE, "shortlist", needs_reason=True, email="bid_shortlisted", guard=no_decision_pending
+    ),
+    "not_shortlist": Edge(
+        MANAGE, "not shortlist", needs_reason=True, email="bid_not_shortlisted", guard=no_decision_pending
+    ),
     "schedule_interview": Edge(
         MANAGE,
         "schedule an interview for",
@@ -190,10 +208,20 @@ EDGES = {
     ),
     "record_interview": Edge("bids.record_interview", "record the interview for", check=interview_recorded),
     "approve": Edge(
-        MANAGE, "approve", needs_reason=True, email="bid_approved", check=decided(Decision.Outcome.APPROVED)
+        MANAGE,
+        "approve",
+        needs_reason=True,
+        email="bid_approved",
+        guard=no_decision_pending,
+        check=decided(Decision.Outcome.APPROVED),
     ),
     "reject": Edge(
-        MANAGE, "reject", needs_reason=True, email="bid_rejected", check=decided(Decision.Outcome.REJECTED)
+        MANAGE,
+        "reject",
+        needs_reason=True,
+        email="bid_rejected",
+        guard=no_decision_pending,
+        check=decided(Decision.Outcome.REJECTED),
     ),
 }
 

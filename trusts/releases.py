@@ -105,7 +105,10 @@ def release(funding_round, lead, *, expected=None, now=None):
 
 
 def put_through(staged, lead, now):
-    """One pending decision through the bid's door (with its award, for an approval)."""
+    """One pending decision through the bid's door (with its award, for an approval). It is
+    marked released first, so the door does not take it for a decision still pending; if the
+    door refuses, the caller's savepoint undoes the mark."""
+    staging.mark_released(staged, lead, now=now)
     if staged.outcome == StagedDecision.Outcome.APPROVE:
         approvals.approve(
             staged.bid,
@@ -121,7 +124,6 @@ def put_through(staged, lead, now):
         )
     else:
         staging.carry_out(staged, lead, now=now)
-    staging.mark_released(staged, lead, now=now)
 
 
 def moved_on(staged):

@@ -72,13 +72,6 @@ class DraftsFeedback:
         return self.render(form)
 
 
-def pending_sentence(staged):
-    return (
-        f"{staged.bid.reference} has a pending decision ({staged.get_outcome_display().lower()}) "
-        "that has not been released. Change it or take it back first."
-    )
-
-
 class DecisionChange(DraftsFeedback, BidChange):
     """A decision told to the council now, or recorded as pending (the form's `when`).
     While a decision is pending the bid's decision pages send the lead back to it."""
@@ -86,7 +79,7 @@ class DecisionChange(DraftsFeedback, BidChange):
     def not_now(self):
         self.pending = staging.pending_for(self.record)
         if self.pending is not None:
-            return pending_sentence(self.pending)
+            return workflow.pending_sentence(self.pending)
         return super().not_now()
 
     def perform(self, form):
@@ -94,10 +87,7 @@ class DecisionChange(DraftsFeedback, BidChange):
             self.staged = True
             return self.stage(form)
         self.staged = False
-        pending = staging.pending_for(self.record)
-        if pending is not None:
-            raise workflow.WorkflowError(pending_sentence(pending))
-        return self.decide(form)
+        return self.decide(form)  # the door refuses it while a decision is pending
 
     def success_message(self, done):
         if self.staged:

@@ -194,8 +194,6 @@ def _bulk_shortlist(request, funding_round, form):
                     expected_state=seen,
                 )
             else:
-                if staging.pending_for(bid) is not None:
-                    raise workflow.WorkflowError("it has a pending decision: change it or take it back first")
                 workflow.change_state(bid, action, request.user, reason=reason, expected_state=seen)
         except workflow.WorkflowError as error:
             failed.append(f"{bid.reference}: {' '.join(error.problems)}")
