@@ -4,6 +4,7 @@ sync worker (a 37 s page for everyone). The production shape (deploy/serve.sh, r
 These tests start its real processes (nginx and gunicorn, against the test database) and
 try it as an attacker would."""
 
+import io
 import os
 import shutil
 import socket
@@ -17,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from config.wsgi import read_what_is_left
 from tests.conftest import need
 
 from .conftest import free_port
@@ -150,6 +152,36 @@ def test_a_large_body_under_the_cap_is_buffered_to_disk_and_reaches_the_service(
     head, _, page = answer.partition(b"\r\n\r\n")
     assert head.split(b"\r\n", 1)[0].split()[1] == b"403"
     assert b"GOV.UK" in page or b"govuk" in page
+
+
+class Body(io.BytesIO):
+    """gunicorn's request body: reads stop at the end of the body, never past it."""
+
+    def __init__(self, data):
+        super().__init__(data)
+        self.reads = 0
+
+    def read(self, size=-1):
+        self.reads += 1
+        return super().read(size)
+
+
+@pytest.mark.parametrize("already_read", [0, 10, 200_000])
+def test_the_rest_of_an_unread_body_is_read_before_gunicorn_closes_the_connection(already_read):
+    # The cause of a 503 in place of the service's 403 above, once in six tries: gunicorn
+    # closed the socket with the body unread, the kernel reset it, and nginx lost the answer.
+    body = Body(b"x" * 200_000)
+    body.read(already_read)
+    read_what_is_left({"CONTENT_LENGTH": "200000", "wsgi.input": body})
+    assert body.tell() == 200_000
+
+
+@pytest.mark.parametrize("length", ["", "0", "nonsense", str(12 * 1024 * 1024)])
+def test_no_body_or_one_over_the_cap_is_left_alone(length, settings):
+    settings.REQUEST_MAX_BYTES = 11 * 1024 * 1024
+    body = Body(b"x" * 100)
+    read_what_is_left({"CONTENT_LENGTH": length, "wsgi.input": body})
+    assert body.reads == 0
 
 
 def test_a_client_that_never_finishes_its_headers_is_let_go(served):
