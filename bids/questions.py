@@ -18,7 +18,7 @@ from crispy_forms_gds.choices import Choice
 from django import forms
 
 from core.forms.base import long_text, short_text
-from core.forms.fields import MoneyField
+from core.forms.fields import FigureInput, MoneyField
 from core.money import money
 from reference.models import ServiceScope
 
@@ -379,7 +379,7 @@ QUESTION_LIST = [
             label="How many children and young people will the trust cover?",
             help_text="An estimate is fine, for example 45,000.",
             max_length=20,
-            widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+            widget=FigureInput(),
             error_messages={
                 "required": "Enter the number of children and young people the trust will cover",
                 "max_length": POPULATION_FORMAT,

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.forms.base import ReasonForm, StateForm, WordLimit, counted_textarea, helper, long_text
-from core.forms.fields import MoneyField, capitalised
+from core.forms.fields import FigureInput, MoneyField, capitalised
 from core.forms.layout import money
 from core.money import money as money_text
 from core.money import plain_amount
@@ -43,7 +43,7 @@ class CountField(forms.CharField):
             "maximum": f"{capitalised(subject)} must be {MAX_COUNT:,} or fewer",
             **kwargs.pop("error_messages", {}),
         }
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}))
+        kwargs.setdefault("widget", FigureInput())
         super().__init__(error_messages=messages, **kwargs)
 
     def to_python(self, value):

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.london import LONDON
-from core.money import PENNY, money
+from core.money import PENNY, money, plain_amount
 
 LARGEST_ID = 2**63 - 1
 # An amount as typed, once a £ sign, commas and spaces are gone: pounds, and pence if any.
@@ -23,6 +23,19 @@ AMOUNT = re.compile(r"^\d+(\.\d+)?$")
 
 def capitalised(text):
     return text[:1].upper() + text[1:]
+
+
+class FigureInput(forms.TextInput):
+    """A text input for an amount or a count: a saved figure comes back as people type it
+    (60,000 and 162,000, not 60000.00 and 162000); what someone typed comes back unchanged."""
+
+    def __init__(self, attrs=None, inputmode="numeric"):
+        super().__init__({"inputmode": inputmode, "spellcheck": "false", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            return plain_amount(value, grouped=True)
+        return super().format_value(value)
 
 
 class MoneyField(forms.CharField):
@@ -43,7 +56,7 @@ class MoneyField(forms.CharField):
             "maximum": f"{capitalised(subject)} must be %(maximum)s or less",
             **kwargs.pop("error_messages", {}),
         }
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}))
+        kwargs.setdefault("widget", FigureInput(inputmode="decimal"))
         super().__init__(error_messages=messages, **kwargs)
 
     def to_python(self, value):

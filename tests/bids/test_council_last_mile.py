@@ -4,6 +4,7 @@ page has a title of its own; the task list speaks the Design System's words; fig
 the same for everyone; and a partner a colleague removed gets a page that says so."""
 
 import re
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -238,6 +239,30 @@ def test_the_children_covered_read_the_same_for_the_council_and_the_lead(
     for person in (kent_user, lead):
         page = text(client_for(person).get(reverse("bids:bid", args=[bid.reference])))
         assert "162,000" in page and "162000" not in page, person
+
+
+def input_value(page, name):
+    return re.search(rf'name="{name}"[^>]*value="([^"]*)"', page).group(1)
+
+
+def test_a_saved_figure_comes_back_in_its_input_as_the_council_typed_it(kent, kent_user, open_round):
+    bid = factories.draft_bid(open_round, "KEN", kent_user, complete=True)
+    population = reverse("bids:section-page", args=[bid.reference, "delivery", "population"])
+    kent.post(population, {"version": "0", "population_covered": "162,000"})
+    assert input_value(text(kent.get(population)), "population_covered") == "162,000"
+
+
+def test_a_saved_returns_figures_come_back_grouped_and_a_typed_one_unchanged(kent, kent_user, lead, open_round):
+    award = pilot(kent_user, lead, open_round)
+    answers = {**ANSWERS, "children_reached": 162000, "spending_to_date": Decimal("60000.50")}
+    returns.save(award, 1, kent_user, answers=answers, milestones=MILESTONES)
+    url = reverse("monitoring:return-form", kwargs={"pk": award.pk, "period": 1})
+    page = text(kent.get(url))
+    assert input_value(page, "children_reached") == "162,000"
+    assert input_value(page, "spending_to_date") == "60,000.50"
+    refused = text(kent.post(url, {"children_reached": "1620OO", "spending_to_date": "60000"}))
+    assert input_value(refused, "children_reached") == "1620OO"
+    assert input_value(refused, "spending_to_date") == "60000"
 
 
 def test_a_returns_figures_read_the_same_for_the_council_and_the_lead(
