@@ -120,6 +120,7 @@ class DraftsFeedback(forms.Form):
     )
     drafting = False
     draft_problem = ""
+    second_button = True  # the picker's, inside the form (templates/includes/form_page.html)
 
     def pick_comments_from(self, bid):
         self.comments = list(staging.comments_for(bid))

@@ -308,6 +308,17 @@ def test_drafting_fills_the_feedback_from_the_picked_comments_and_keeps_the_rest
     assert set(staged.drawn_from.all()) == {health, governance}
 
 
+def test_enter_in_a_text_box_presses_the_pages_own_button_not_draft_feedback(client_for, bid, assessor, lead):
+    # Enter submits with a form's first submit button (HTML's implicit submission): that is
+    # the page's own, hidden, ahead of the picker's "Draft feedback" inside the form.
+    commented(bid, assessor, {JOINT: "Health is a full partner."})
+    page = client_for(lead).get(url("shortlist", bid)).content.decode()
+    form = next(form for form in re.findall(r"<form.*?</form>", page, re.S) if 'value="draft"' in form)
+    buttons = re.findall(r"<button[^>]*>", form)
+    assert 'name="action"' not in buttons[0] and "hidden" in buttons[0], buttons
+    assert any('value="draft"' in button for button in buttons[1:])
+
+
 def test_drafting_with_nothing_picked_says_so(client_for, bid, assessor, lead):
     commented(bid, assessor, {JOINT: "Health is a full partner."})
     response = client_for(lead).post(
