@@ -350,7 +350,7 @@ def test_population_messages(client, bid, typed, message):
 def test_population_accepts_commas(client, bid):
     save(client, bid, "delivery", "population", {"population_covered": "312,000"})
     assert fresh(bid).population_covered == 312000
-    assert 'value="312000"' in client.get(page(bid, "delivery", "population")).content.decode()
+    assert 'value="312,000"' in client.get(page(bid, "delivery", "population")).content.decode()
 
 
 # Governance --------------------------------------------------------------------------
