@@ -36,7 +36,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-logo
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -r core reference accounts bids trusts monitoring config -x '*/migrations/*' --severity-level high
+	$(VENV)/bin/bandit -q -r core reference accounts bids trusts monitoring insights config -x '*/migrations/*' --severity-level high
 
 # The production shape on one machine: nginx buffering in front of gunicorn (4 workers), a
 # Celery worker and Celery beat against DATABASE_URL and REDIS_URL, static files through

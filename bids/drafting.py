@@ -13,7 +13,8 @@ passed for its authority, is never changed (DraftingError).
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import DateTimeField, F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.london import london
@@ -226,12 +227,22 @@ def _answers(bid, section, overrides=None):
 
 def _bump(locked, section, actor, now, row, before, *, completed=None, overrides=None):
     """Move the section to its next version: snapshot, who, when, and an EDITED event that
-    records which answers this version changed, so later saves know what moved under them."""
+    records which answers this version changed, so later saves know what moved under them.
+    The section's first save and the first time it is completed are kept, for how long
+    sections take (insights/queries.py)."""
     snapshot = _answers(locked, section, overrides)
     changed = sorted(key for key in set(before) | set(snapshot) if before.get(key) != snapshot.get(key))
-    fields = {"version": F("version") + 1, "snapshot": snapshot, "updated_by": actor, "updated_at": now}
+    fields = {
+        "version": F("version") + 1,
+        "snapshot": snapshot,
+        "updated_by": actor,
+        "updated_at": now,
+        "started_at": Coalesce("started_at", Value(now, output_field=DateTimeField())),
+    }
     if completed is not None:
         fields["completed"] = completed
+    if completed:
+        fields["completed_at"] = Coalesce("completed_at", Value(now, output_field=DateTimeField()))
     updated = BidSection.objects.filter(pk=row.pk, version=row.version).update(**fields)
     if not updated:
         # Only reachable where the database does not honour the row lock (SQLite): a

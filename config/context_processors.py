@@ -67,6 +67,7 @@ SECTION_OF_APP = {
     "trusts": "trusts:awards",
     "monitoring": "monitoring:returns",
     "accounts": "accounts:account",
+    "insights": "trusts:reports",
 }
 
 

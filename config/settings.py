@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "bids",
     "trusts",
     "monitoring",
+    "insights",
 ]
 # Demo data and the performance harness: development and tests only, never production.
 if DEBUG or TESTING:

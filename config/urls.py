@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("bids.urls")),
     path("", include("trusts.urls")),
     path("", include("monitoring.urls")),
+    path("", include("insights.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

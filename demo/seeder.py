@@ -62,6 +62,7 @@ from .content import (
     minimal_pdf,
     partner_rows,
 )
+from .insights import seed_insights
 from .monitoring import seed_monitoring
 
 
@@ -90,6 +91,7 @@ class DemoSeeder:
         seed_monitoring(self)
         seed_supplements(self)
         seed_reviews(self)
+        seed_insights(self)
         # Demo history is not news: nobody is emailed about it.
         OutboundEmail.objects.filter(pk__gt=first_email).delete()
 
@@ -260,6 +262,8 @@ class DemoSeeder:
         bid, _ = start_bid(funding_round, authority, officer)
         bid.events.update(created_at=started)
         type(bid).objects.filter(pk=bid.pk).update(created_at=started)
+        # Kept in hand too: fill_bid saves the whole bid, started in 2003 as its event says.
+        bid.created_at = started
         self.fill_bid(bid, officer, scopes, started)
         workflow.change_state(bid, "submit", officer, now=submitted)
         panel_assessors = self.assign(bid, london(funding_round.closes_at.date() + timedelta(days=3)))

@@ -332,6 +332,16 @@ ROWS = {
         row("return_draft", (SIGN_IN, 404, 403, 404, 404, 404, REDIRECT, 403)),
     ],
     "monitoring:request-changes": row("return_submitted", LEAD_AWARD_ACTION),
+    # Service performance -----------------------------------------------------------------
+    # The satisfaction question after a submission: the bid's council answers it (an empty
+    # POST comes back with its error); before it is answered, its thank-you page goes to it.
+    "insights:answer": row("submitted", COUNCIL_PAGE),
+    "insights:answered": row("submitted", COUNCIL_REDIRECT, NOT_ALLOWED),
+    # The programme team's figures, as the pipeline's pages: 403 for everyone else.
+    "insights:rounds": row("none", PROGRAMME_PAGE, NOT_ALLOWED),
+    "insights:performance": row("none", PROGRAMME_PAGE, NOT_ALLOWED),
+    "insights:performance-csv": row("none", PROGRAMME_PAGE, NOT_ALLOWED),
+    "insights:satisfaction-csv": row("none", PROGRAMME_PAGE, NOT_ALLOWED),
 }
 
 # The Django admin, as one group: it is for superusers only, so every actor above, the

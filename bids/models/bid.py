@@ -233,6 +233,11 @@ class BidSection(models.Model):
     )
     updated_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     updated_at = models.DateTimeField(null=True, blank=True)
+    # How long a section takes (the service's performance, insights/queries.py): its first
+    # save, and the first time it was marked completed, kept if it is later reopened and
+    # completed again. Empty for sections saved before these were recorded.
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["bid", "section"]
