@@ -11,7 +11,7 @@ from accounts.models import OutboundEmail, Role
 from bids.models import Bid, BidState
 from tests import factories
 
-from .conftest import assert_accessible, sign_in
+from .conftest import assert_accessible, follow, press, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -216,6 +216,30 @@ def test_kent_prepares_and_submits_its_bid(page):
     email = OutboundEmail.objects.get(subject=f"Expression of interest received: {reference}")
     assert sorted(email.to) == ["jo.bloggs@kent.example", "kent@council.example"]
     assert any(message.subject == email.subject for message in mail.outbox)
+
+    # The satisfaction question, then its answer on the lead's performance page.
+    follow(page, "What did you think of this service?")
+    press(page, "Send feedback")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Select")
+    assert_accessible(page)
+    page.get_by_label("Satisfied", exact=True).check()
+    page.get_by_label("How could we improve this service?").fill("Say sooner which documents we need.")
+    press(page, "Send feedback")
+    expect(page.locator(".govuk-panel__title")).to_have_text("Thank you for your feedback")
+    page.context.clear_cookies()
+    factories.user(Role.LEAD, email="lead@doh.example")
+    sign_in(page, "lead@doh.example")
+    follow(page, "Reports")
+    follow(page, "service performance")
+    follow(page, funding_round.name)
+    main = page.locator("main")
+    expect(main).to_contain_text("Say sooner which documents we need.")
+    expect(main.locator("#satisfaction-table-caption").locator("xpath=ancestor::table")).to_contain_text(
+        "Satisfied"
+    )
+    assert_accessible(page)
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
 def test_the_lead_gives_kent_more_time(page):
