@@ -57,12 +57,12 @@ class Assignment(models.Model):
 
 
 class AssignmentExclusion(models.Model):
-    """The programme lead's word that an assessor is not to assess a bid (or, with no bid,
-    any bid of the round), for a reason other than a declared conflict of interest:
-    automatic assignment passes them over."""
+    """The programme lead's word that an assessor is not to assess a bid, for a reason other
+    than a declared conflict of interest: automatic assignment passes them over. The round
+    is the bid's, kept here so a round's exclusions are read without a join."""
 
     funding_round = models.ForeignKey("bids.FundingRound", on_delete=models.CASCADE, related_name="+")
-    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, null=True, blank=True, related_name="exclusions")
+    bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="exclusions")
     assessor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="exclusions")
     reason = models.TextField()
     excluded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -70,18 +70,11 @@ class AssignmentExclusion(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["bid", "assessor"], condition=Q(bid__isnull=False), name="one_exclusion_per_bid"
-            ),
-            models.UniqueConstraint(
-                fields=["funding_round", "assessor"],
-                condition=Q(bid__isnull=True),
-                name="one_round_exclusion_per_assessor",
-            ),
+            models.UniqueConstraint(fields=["bid", "assessor"], name="one_exclusion_per_bid"),
         ]
 
     def __str__(self):
-        return f"{self.assessor} excluded from {self.bid_id or self.funding_round_id}"
+        return f"{self.assessor} excluded from {self.bid_id}"
 
 
 class Recommendation(models.TextChoices):
