@@ -1,6 +1,9 @@
 """Build one award export over all rounds with trusts/exports/formats.py and report its time and
 memory: peak resident memory of this process (getrusage), and with --tracemalloc the
-peak of Python allocations during the build. Prints one JSON object. Run by bench/run.py."""
+peak of Python allocations during the build. Prints one JSON object. Run by bench/run.py.
+
+"cpu_seconds" is what this process itself spent; the rest of "seconds" is waiting, for
+PostgreSQL to run the query, or for the cores other work shares."""
 
 import argparse
 import json
@@ -40,10 +43,10 @@ def main():
     before = resident_mb()
     if args.tracemalloc:
         tracemalloc.start()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     with open(args.output, "wb") as out:
         rows = formats.build(args.fmt, None, out)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     python_peak = tracemalloc.get_traced_memory()[1] / 2**20 if args.tracemalloc else None
     print(
         json.dumps(
@@ -52,6 +55,7 @@ def main():
                 "awards": awards,
                 "rows": rows,
                 "seconds": round(seconds, 2),
+                "cpu_seconds": round(cpu_seconds, 2),
                 "bytes": Path(args.output).stat().st_size,
                 "rss_before_mb": round(before, 1),
                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -16,7 +16,7 @@ from core.money import money
 
 from ..enums import COMMITTED_STATES, FUNDER_NAME, FUNDER_ORG_ID, GRANT_PREFIX
 from ..queries import awards_in
-from .cells import csv_chunks, iso, json_number, report, write_csv
+from .cells import csv_chunks, csv_text, iso, json_number, report, write_csv
 
 # 360Giving geoCodeType for each kind of ONS GSS code (the codelist's values).
 GEO_CODE_TYPES = {"E06": "UA", "E07": "NMD", "E08": "MD", "E09": "LONB", "E10": "CTY"}
@@ -192,9 +192,13 @@ def write_giving_json(funding_round, out, progress=None):
     return written
 
 
+def giving_csv_rows(funding_round):
+    return (csv_text(giving_cells(record)) for record in grants_in(funding_round))
+
+
 def giving_csv_chunks(funding_round=None, progress=None):
-    return csv_chunks(GIVING_COLUMNS, map(giving_cells, grants_in(funding_round)), progress)
+    return csv_chunks(GIVING_COLUMNS, giving_csv_rows(funding_round), progress)
 
 
 def write_giving_csv(funding_round, out, progress=None):
-    return write_csv(giving_csv_chunks(funding_round, progress), out)
+    return write_csv(GIVING_COLUMNS, giving_csv_rows(funding_round), out, progress)
