@@ -12,6 +12,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from accounts.middleware import SECOND_FACTOR_VERIFIED  # noqa: E402
 from accounts.models import Role, User  # noqa: E402
 
 client = Client()
@@ -19,4 +20,7 @@ client.force_login(
     User.objects.filter(role=Role.LEAD).order_by("pk").first(),
     backend="django.contrib.auth.backends.ModelBackend",
 )
+session = client.session
+session[SECOND_FACTOR_VERIFIED] = True
+session.save()
 print(f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}")

@@ -19,11 +19,8 @@ Everything is kept unrounded and rounded once, when shown (core/scores.py).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Case, DecimalField, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
-
 from .models import Assessment, BidState
-from .scoring import PERCENT, counted
+from .scoring import counted
 
 HUNDRED = Decimal("100")
 ZERO = Decimal("0")
@@ -149,39 +146,3 @@ def assessors(funding_round, names):
     ]
     rows.sort(key=lambda row: (-(row.leniency.value if row.leniency.value is not None else ZERO), row.name))
     return rows
-
-
-def with_standardised(bids, funding_round):
-    """Annotate a round's bids with standardised_score (None until scores count) and
-    effective_standardised (the moderated score where set, else the standardised one).
-
-    Leniencies are worked out once for the round (one query); the database then takes
-    each assessor's off their totals, bid by bid, so the ranking can sort and filter on it.
-    """
-    lenient = leniencies(counted_scores(funding_round))
-    adjustment = Case(
-        *[
-            When(assessor_id=assessor_id, then=Value(leniency.adjustment, output_field=PERCENT))
-            for assessor_id, leniency in lenient.items()
-            if leniency.adjustment
-        ],
-        default=Value(ZERO, output_field=PERCENT),
-        output_field=PERCENT,
-    )
-    per_bid = counted(Assessment.objects.filter(bid=OuterRef("pk"))).order_by().values("bid")
-    raw = Subquery(
-        per_bid.annotate(v=Avg(F("weighted_total") - adjustment, output_field=PERCENT)).values("v")[:1],
-        output_field=PERCENT,
-    )
-    kept_within = Case(
-        When(Q(standardised_raw__gt=HUNDRED), then=Value(HUNDRED, output_field=PERCENT)),
-        When(Q(standardised_raw__lt=ZERO), then=Value(ZERO, output_field=PERCENT)),
-        default=F("standardised_raw"),
-        output_field=PERCENT,
-    )
-    return bids.annotate(standardised_raw=raw).annotate(
-        standardised_score=kept_within,
-        effective_standardised=Coalesce(
-            F("moderation__score"), kept_within, output_field=DecimalField(max_digits=9, decimal_places=4)
-        ),
-    )

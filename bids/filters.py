@@ -1,157 +1,164 @@
-"""The ranking page's filters, search and sort (django-filter).
+"""The ranking page's rows, filters, search and sort.
 
-The queryset it filters must come from `bids.scoring.with_scores` and `ranking_queryset`,
-which add the annotations the filters and sort keys use (effective_score, flagged,
-requested_total, state_order).
+A round has at most one live bid per local authority, so its ranking is a few hundred rows
+at most: `ranked_rows` reads them in three small queries (the round's counted totals, its
+counted criterion scores, its bids), with the scores worked out in Python as the calibration
+page and the score sheet work them out, and the page filters, sorts and pages them in
+Python. (One SQL query with every score as a subquery cost more in Django's query compiler
+than the database spent running it.) The moderation overview reads the same rows.
+django-filter builds the filters' form.
 """
-
-import functools
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.utils.html import format_html, format_html_join
+from django.db.models import Count
 
+from core.forms import widgets
 from reference.models import AuthorityKind, Region
 
-from .calibration import with_standardised
-from .models import Bid, BidState, Focus
-from .scoring import with_scores
+from . import calibration, scoring
+from .models import Assessment, Assignment, Bid, BidState, Focus
 
 RANKED_STATES = [state for state in BidState if state != BidState.DRAFT]
 
-# Sort keys: ?sort=score (highest first) ... and their opposites with a leading minus.
+# Sort keys: ?sort=score (highest first) ... and their opposites with a leading minus:
+# (label, the row's value sorted on, highest first). Bids without a score come last either
+# way; ties go by authority, then the bid's id.
 SORTS = {
-    "score": ("Mean score", [F("effective_score").desc(nulls_last=True)]),
-    "-score": ("Mean score, lowest first", [F("effective_score").asc(nulls_last=True)]),
-    "standardised": ("Standardised score", [F("effective_standardised").desc(nulls_last=True)]),
-    "-standardised": ("Standardised score, lowest first", [F("effective_standardised").asc(nulls_last=True)]),
-    "authority": ("Authority", [F("authority__name").asc()]),
-    "-authority": ("Authority, Z to A", [F("authority__name").desc()]),
-    "requested": ("Requested", [F("requested_total").desc()]),
-    "-requested": ("Requested, smallest first", [F("requested_total").asc()]),
-    "state": ("Status", [F("state_order").asc()]),
-    "-state": ("Status, last stage first", [F("state_order").desc()]),
+    "score": ("Mean score", "effective_score", True),
+    "-score": ("Mean score, lowest first", "effective_score", False),
+    "standardised": ("Standardised score", "effective_standardised", True),
+    "-standardised": ("Standardised score, lowest first", "effective_standardised", False),
+    "authority": ("Authority", "authority__name", False),
+    "-authority": ("Authority, Z to A", "authority__name", True),
+    "requested": ("Requested", "requested_total", True),
+    "-requested": ("Requested, smallest first", "requested_total", False),
+    "state": ("Status", "state_order", False),
+    "-state": ("Status, last stage first", "state_order", True),
 }
 DEFAULT_SORT = "score"
+STATE_ORDER = {state.value: position for position, state in enumerate(BidState)}
 
 
-def ranking_queryset(funding_round):
-    """The round's ranked bids with both scores: the mean (effective_score) and the
-    standardised one (effective_standardised); a moderated score wins in both."""
-    return with_standardised(_ranked_bids().filter(funding_round=funding_round), funding_round)
+def ranked_rows(funding_round):
+    """The round's ranked bids as plain rows, each with its mean score (effective_score) and
+    standardised score (effective_standardised), a moderated score winning in both, how many
+    scores count and how far they spread, whether its assessors disagree (flagged), what it
+    asks for and its status's place in the workflow."""
+    scores = calibration.counted_scores(funding_round)
+    standardised = calibration.standardised(scores, calibration.leniencies(scores))
+    totals = {}
+    for score in scores:
+        totals.setdefault(score.bid_id, []).append(score.total)
+    flagged = scoring.disagreeing_bids(funding_round)
+    rows = []
+    round_bids = Bid.objects.filter(funding_round=funding_round).exclude(state=BidState.DRAFT)
+    for row in round_bids.values(*BID_COLUMNS).order_by():
+        pk, moderated = row["pk"], row.pop("moderation__score")
+        counted = totals.get(pk, [])
+        mean = scoring.mean(counted)
+        row.update(
+            requested_total=funding_round.base_award + row.pop("supplement_requested"),
+            mean_score=mean,
+            scores_counted=len(counted),
+            spread=max(counted) - min(counted) if counted else None,
+            effective_score=mean if moderated is None else moderated,
+            standardised_score=standardised.get(pk),
+            effective_standardised=standardised.get(pk) if moderated is None else moderated,
+            moderated_score=moderated,
+            flagged=pk in flagged,
+            state_order=STATE_ORDER[row["state"]],
+        )
+        rows.append(row)
+    return rows
 
 
-@functools.cache
-def _ranked_bids():
-    """Every round's ranked bids with their scores: built once per process, since resolving
-    the six score subqueries and the status CASE costs more than the page's query. Each
-    use filters (so clones) it; the shared queryset itself is never evaluated."""
-    order = Case(
-        *[When(state=state.value, then=Value(position)) for position, state in enumerate(BidState)],
-        output_field=IntegerField(),
+def moderation_rows(funding_round):
+    """The round's bids awaiting moderation (submitted or under assessment), those whose
+    assessors disagree first, then by authority: ranked rows with how many assessors each
+    has and whether a score was set aside."""
+    waiting = (BidState.SUBMITTED, BidState.UNDER_ASSESSMENT)
+    rows = [row for row in ranked_rows(funding_round) if row["state"] in waiting]
+    assessors = dict(
+        Assignment.objects.filter(bid__funding_round=funding_round)
+        .order_by()
+        .values("bid")
+        .annotate(n=Count("pk"))
+        .values_list("bid", "n")
     )
-    bids = (
-        Bid.objects.exclude(state=BidState.DRAFT)
-        .select_related("authority", "funding_round")
-        .annotate(
-            requested_total=F("funding_round__base_award") + F("supplement_requested"),
-            state_order=order,
+    set_aside = set(
+        Assessment.objects.filter(bid__funding_round=funding_round, set_aside=True).values_list(
+            "bid_id", flat=True
         )
     )
-    return with_scores(bids)
+    for row in rows:
+        row.update(assessors=assessors.get(row["pk"], 0), has_set_aside=row["pk"] in set_aside)
+    return sorted(rows, key=lambda row: (not row["flagged"], row["authority__name"], row["pk"]))
 
 
-def _attrs(attrs):
-    """HTML attributes as django/forms/widgets/attrs.html writes them."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
+BID_COLUMNS = (
+    "pk",
+    "reference",
+    "state",
+    "focus",
+    "authority__name",
+    "authority__kind",
+    "authority__region",
+    "supplement_requested",
+    "moderation__score",
+)
 
 
-class GovukSelect(forms.Select):
-    """A select written in Python, character for character what Django's select.html and
-    select_option.html templates write: the ranking page has seven, and rendering each
-    option through a template cost more than the page's query."""
-
-    def __init__(self, attrs=None, choices=()):
-        super().__init__({"class": "govuk-select", **(attrs or {})}, choices)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        groups = []
-        for group_name, group_choices, _ in widget["optgroups"]:
-            options = format_html_join(
-                "",
-                '\n  <option value="{}"{}>{}</option>\n',
-                (
-                    (str(option["value"]), _attrs(option["attrs"]), option["label"])
-                    for option in group_choices
-                ),
-            )
-            if group_name:
-                options = format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, options)
-            groups.append((options,))
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            widget["name"],
-            _attrs(widget["attrs"]),
-            format_html_join("", "{}", groups),
-        )
+def sorted_rows(rows, key):
+    _, field, highest_first = SORTS[key]
+    rows = sorted(rows, key=lambda row: (row["authority__name"], row["pk"]))
+    present = [row for row in rows if row[field] is not None]
+    present.sort(key=lambda row: row[field], reverse=highest_first)  # stable: ties keep their order
+    return present + [row for row in rows if row[field] is None]
 
 
 class RankingFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search by authority or reference",
-        method="search",
         widget=forms.TextInput(attrs={"class": "govuk-input", "spellcheck": "false"}),
     )
     state = django_filters.ChoiceFilter(
         label="Status",
         choices=[(state.value, state.label) for state in RANKED_STATES],
         empty_label="Any status",
-        widget=GovukSelect,
+        widget=widgets.Select,
     )
     region = django_filters.ChoiceFilter(
         label="Region",
         field_name="authority__region",
         choices=Region.choices,
         empty_label="Any region",
-        widget=GovukSelect,
+        widget=widgets.Select,
     )
     kind = django_filters.ChoiceFilter(
         label="Type of authority",
         field_name="authority__kind",
         choices=AuthorityKind.choices,
         empty_label="Any type",
-        widget=GovukSelect,
+        widget=widgets.Select,
     )
     focus = django_filters.ChoiceFilter(
-        label="Focus", choices=Focus.choices, empty_label="Any focus", widget=GovukSelect
+        label="Focus", choices=Focus.choices, empty_label="Any focus", widget=widgets.Select
     )
     flagged = django_filters.ChoiceFilter(
         label="Assessors' scores",
         choices=[("yes", "Flagged: assessors differ by 2 or more"), ("no", "Not flagged")],
         empty_label="Flagged or not",
-        method="filter_flagged",
-        widget=GovukSelect,
+        widget=widgets.Select,
     )
     basis = django_filters.ChoiceFilter(
         label="Filter on",
         choices=[("standardised", "Standardised score"), ("mean", "Mean score")],
         empty_label=None,
-        method="keep",
-        widget=GovukSelect,
+        widget=widgets.Select,
     )
     at_least = django_filters.NumberFilter(
         label="Score at least (%)",
-        method="filter_at_least",
         min_value=0,
         max_value=100,
         widget=forms.TextInput(
@@ -165,40 +172,39 @@ class RankingFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
-        choices=[(key, label) for key, (label, _) in SORTS.items()],
+        choices=[(key, label) for key, (label, _, _) in SORTS.items()],
         empty_label=None,
-        method="sort_by",
-        widget=GovukSelect,
+        widget=widgets.Select,
     )
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(authority__name__icontains=value) | Q(reference__icontains=value))
-
-    def filter_flagged(self, queryset, name, value):
-        return queryset.filter(flagged=value == "yes")
-
-    def keep(self, queryset, name, value):
-        return queryset  # read by filter_at_least
-
-    def filter_at_least(self, queryset, name, value):
-        if value is None:
-            return queryset
-        field = (
-            "effective_score" if self.form.cleaned_data.get("basis") == "mean" else "effective_standardised"
-        )
-        return queryset.filter(**{f"{field}__gte": value})
-
-    def sort_by(self, queryset, name, value):
-        return queryset  # applied last, in `qs`, so every page has one stable order
-
-    @property
-    def qs(self):
-        queryset = super().qs
-        key = self.sort_key
-        return queryset.order_by(*SORTS[key][1], "authority__name", "pk")
+    def rows(self, funding_round):
+        """The round's ranked bids that match the filters, in the order chosen."""
+        rows = ranked_rows(funding_round)
+        # Each filter answered well applies; one that was not is left out, and the error
+        # summary says why.
+        answers = {}
+        if self.is_bound:
+            self.form.is_valid()  # cleans the form, keeping the answers given well
+            answers = self.form.cleaned_data
+        words = (answers.get("q") or "").strip().lower()
+        if words:
+            rows = [
+                r for r in rows if words in r["authority__name"].lower() or words in r["reference"].lower()
+            ]
+        for name, field in (
+            ("state", "state"),
+            ("region", "authority__region"),
+            ("kind", "authority__kind"),
+            ("focus", "focus"),
+        ):
+            if answers.get(name):
+                rows = [r for r in rows if r[field] == answers[name]]
+        if answers.get("flagged"):
+            rows = [r for r in rows if r["flagged"] == (answers["flagged"] == "yes")]
+        if answers.get("at_least") is not None:
+            field = "effective_score" if answers.get("basis") == "mean" else "effective_standardised"
+            rows = [r for r in rows if r[field] is not None and r[field] >= answers["at_least"]]
+        return sorted_rows(rows, self.sort_key)
 
     @property
     def sort_key(self):

@@ -10,23 +10,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 from django.db.models import (
-    Avg,
-    Count,
     DecimalField,
-    Exists,
-    F,
     Max,
     Min,
-    OuterRef,
-    Subquery,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.mail import queue_email
 
 from . import workflow
-from .models import Assessment, Assignment, BidState, Criterion, CriterionScore, EventKind
+from .models import Assessment, BidState, Criterion, CriterionScore, EventKind
 
 HUNDRED = Decimal("100")
 # Weighted totals and means are kept to 4 places (exact for weights to 2 places).
@@ -79,52 +72,22 @@ def effective_score(bid):
     return mean(counted(bid.assessments.all()).values_list("weighted_total", flat=True))
 
 
-def with_scores(bids):
-    """Annotate bids with their figures in a fixed number of queries, however many bids:
-
-    mean_score, spread (largest minus smallest counted total), scores_counted, assessors,
-    moderated_score, effective_score, flagged (assessors differ by 2 or more on a
-    criterion) and has_set_aside.
-    """
-    submitted = counted(Assessment.objects.filter(bid=OuterRef("pk")))
-    per_bid = submitted.order_by().values("bid")
-    disagreements = (
+def disagreeing_bids(funding_round):
+    """The ids of the round's bids whose assessors differ by DISAGREEMENT or more on a
+    criterion (the largest counted score on it less the smallest), in one query."""
+    spans = (
         CriterionScore.objects.filter(
-            assessment__bid=OuterRef("pk"),
+            assessment__bid__funding_round=funding_round,
             assessment__state=Assessment.State.SUBMITTED,
             assessment__set_aside=False,
             score__isnull=False,
         )
         .order_by()
-        .values("criterion")
-        .annotate(difference=Max("score") - Min("score"))
-        .filter(difference__gte=DISAGREEMENT)
+        .values("assessment__bid_id", "criterion_id")
+        .annotate(span=Max("score") - Min("score"))
+        .filter(span__gte=DISAGREEMENT)
     )
-    return bids.annotate(
-        mean_score=Subquery(per_bid.annotate(v=Avg("weighted_total")).values("v")[:1], output_field=PERCENT),
-        spread=Subquery(
-            per_bid.annotate(v=Max("weighted_total") - Min("weighted_total")).values("v")[:1],
-            output_field=PERCENT,
-        ),
-        scores_counted=Coalesce(
-            Subquery(per_bid.annotate(v=Count("pk")).values("v")[:1]),
-            0,
-        ),
-        assessors=Coalesce(
-            Subquery(
-                Assignment.objects.filter(bid=OuterRef("pk"))
-                .order_by()
-                .values("bid")
-                .annotate(v=Count("pk"))
-                .values("v")[:1]
-            ),
-            0,
-        ),
-        moderated_score=F("moderation__score"),
-        effective_score=Coalesce(F("moderation__score"), F("mean_score"), output_field=PERCENT),
-        flagged=Exists(disagreements),
-        has_set_aside=Exists(Assessment.objects.filter(bid=OuterRef("pk"), set_aside=True)),
-    )
+    return {row["assessment__bid_id"] for row in spans}
 
 
 # Assessors' work ------------------------------------------------------------------------

@@ -68,7 +68,11 @@ class MonitoringReturn(ConcurrentTransitionModel, models.Model):
                 condition=Q(certified_by__isnull=True) | ~Q(certified_by=F("prepared_by")),
             ),
         ]
-        indexes = [models.Index(fields=["state", "due_on"], name="return_state_due_idx")]
+        indexes = [
+            models.Index(fields=["state", "due_on"], name="return_state_due_idx"),
+            # The programme's list, latest due first, reads its page from here.
+            models.Index(fields=["due_on"], name="return_due_idx"),
+        ]
 
     def __str__(self):
         return f"Return {self.period} (due {self.due_on:%d %b %Y}) for award {self.award_id}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from bids.forms.decisions import RejectForm
 from bids.forms.setup import ggis_reference
 from bids.models import FundingRound
+from core.forms import widgets
 from core.forms.base import (
     GovForm,
     ReasonForm,
@@ -45,6 +46,11 @@ MAX_SUMMARY_WORDS = 300
 MAX_PEOPLE = 10_000_000
 
 
+# Every round, newest first, as a select offers them: only what an option shows of each. A
+# programme that runs a round every few months has hundreds after some years.
+ROUND_CHOICES = FundingRound.objects.only("slug", "name").order_by("-opens_at", "-pk")
+
+
 def round_and_status_filter(model, round_path, statuses, doc):
     """A list's filters by round and by status, side by side, read from the query string:
     the awards, payments and monitoring returns lists each have one."""
@@ -73,12 +79,13 @@ def round_and_status_filter(model, round_path, statuses, doc):
             "funding_round": django_filters.ModelChoiceFilter(
                 label="Round",
                 field_name=round_path,
-                queryset=FundingRound.objects.order_by("-opens_at"),
+                queryset=ROUND_CHOICES,
                 to_field_name="slug",
                 empty_label="All rounds",
+                widget=widgets.Select,
             ),
             "state": django_filters.ChoiceFilter(
-                label="Status", choices=statuses, empty_label="All statuses"
+                label="Status", choices=statuses, empty_label="All statuses", widget=widgets.Select
             ),
             "Meta": Meta,
             "__init__": __init__,
@@ -561,7 +568,8 @@ class ReportForm(GovForm):
     )
     funding_round = forms.ModelChoiceField(
         label="Which round?",
-        queryset=FundingRound.objects.order_by("-opens_at"),
+        queryset=ROUND_CHOICES,
+        widget=widgets.Select,
         required=False,
         empty_label="All rounds",
         to_field_name="slug",

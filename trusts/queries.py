@@ -114,7 +114,15 @@ def award_totals(awards):
         )
 
     apart = [(state.label, totals(state.value)) for state in NOT_STANDING_STATES]
-    stages = Instalment.objects.filter(award__in=awards.order_by().values("pk")).aggregate(**stage_sums())
+    # The listed awards joined to their instalments once (not the instalments filtered by a
+    # subquery of the awards, which reads the awards twice).
+    standing = Q(state__in=COMMITTED_STATES)
+    stages = awards.order_by().aggregate(
+        **{
+            stage: Sum("instalments__amount", filter=standing & Q(instalments__state__in=states))
+            for stage, states in PAYMENT_STAGES.items()
+        }
+    )
     return ListTotals(
         found["count"],
         totals("awarded"),

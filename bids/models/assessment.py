@@ -178,6 +178,8 @@ class Interview(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        # An official's home page lists the interviews still to come, soonest first.
+        indexes = [models.Index(fields=["state", "starts_at"], name="interview_state_start_idx")]
 
     def __str__(self):
         return f"Interview for bid {self.bid_id} at {self.starts_at:%Y-%m-%d %H:%M}"

@@ -143,7 +143,14 @@ class Bid(ConcurrentTransitionModel, models.Model):
                 name="bid_supplement_not_negative", condition=Q(supplement_requested__gte=0)
             ),
         ]
-        indexes = [models.Index(fields=["funding_round", "state"], name="bid_round_state_idx")]
+        indexes = [
+            models.Index(fields=["funding_round", "state"], name="bid_round_state_idx"),
+            # Lists that reach bids from another table (an assessor's assignments) and need only
+            # each bid's authority and round read them here, not from the bids' long rows.
+            models.Index(
+                fields=["id"], include=["authority", "funding_round"], name="bid_authority_round_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.authority.short_name}"

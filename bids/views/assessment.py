@@ -35,30 +35,58 @@ from .answers import answer_groups, prefetch_answers
 CONFLICTS_PER_PAGE = 50
 
 ASSESSOR_PAGE_SIZE = 50
+PANELS_PER_PAGE = 10
+PANELS_PARAM = "panels"
 
 
 def home(request):
     own = Assessment.objects.filter(bid=OuterRef("pk"), assessor=request.user)
-    # Newest round first, a page at a time: an assessor builds up hundreds of bids over
-    # the years, and the ones to score now are in the latest round.
-    bids = (
-        bids_for(request.user)
-        .select_related("funding_round", "authority")
-        .annotate(score_state=Subquery(own.values("state")[:1]))
-        .order_by("-funding_round__closes_at", "authority__name", "pk")
+    # Newest round first (as rounds open, which an index gives), a page at a time: an
+    # assessor builds up hundreds of bids over the years, and the ones to score now are in
+    # the latest round.
+    assigned = bids_for(request.user).order_by(
+        "-funding_round__opens_at", "-funding_round__closes_at", "authority__name", "pk"
     )
-    page = Paginator(bids, ASSESSOR_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's bids are picked by their keys first, which an index gives with each bid's
+    # round and authority, then read in full: sorting every assigned bid's whole row (thousands
+    # for a long-serving assessor) costs more than the page.
+    page = Paginator(assigned.values_list("pk", flat=True), ASSESSOR_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    shown = list(page.object_list)
+    found = assigned.filter(pk__in=shown).select_related("funding_round", "authority")
+    found = {bid.pk: bid for bid in found.annotate(score_state=Subquery(own.values("state")[:1]))}
     return render(
         request,
         "bids/assessment/home.html",
         {
             "page_title": "Bids to assess",
-            "bids": page.object_list,
+            "bids": [found[pk] for pk in shown],
             "page": page,
-            "pages": pagination(page, QueryDict(mutable=True)),
-            "panels": interview_panels(request.user),
+            "pages": pagination(page, kept(request, PANELS_PARAM)),
+            **panel_page(request),
         },
     )
+
+
+def kept(request, *names):
+    """The query string's page numbers that a page's other list links keep, and nothing else."""
+    query = QueryDict(mutable=True)
+    for name in names:
+        if request.GET.get(name):
+            query[name] = request.GET[name]
+    return query
+
+
+def panel_page(request):
+    """The official's interview panels on their home page, soonest first, a page at a time
+    with their own page number (`panels`), so the list beside them keeps its page."""
+    page = Paginator(interview_panels(request.user), PANELS_PER_PAGE).get_page(request.GET.get(PANELS_PARAM))
+    return {
+        "panels": page.object_list,
+        "panel_page": page,
+        "panel_pages": pagination(page, kept(request, "page"), param=PANELS_PARAM, fragment="panels"),
+    }
 
 
 def bid_page(request, bid):

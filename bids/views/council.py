@@ -12,6 +12,7 @@ from datetime import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import permission_required
 from core.london import london
-from core.views import posted
+from core.views import pagination, posted
 
 from .. import deadlines, drafting, eligibility, workflow
 from ..forms.council import DeclarationForm
@@ -38,25 +39,30 @@ from .answers import answer_groups, place_url, prefetch_answers, section_url
 # trusts, so it follows the bid.award relation and reads the award's stored state by its
 # slug (trusts.enums.AwardState.OFFERED) rather than importing it.
 OFFER_WAITING = "offered"
+COUNCIL_BIDS_PER_PAGE = 50
 
 
 def home(request):
     now = timezone.now()
     authority = request.user.local_authority
-    bids = list(
-        bids_for(request.user)
-        .select_related("funding_round", "award")
-        .order_by("-funding_round__opens_at", "-created_at")
-    )
+    bids = bids_for(request.user)
+    # A council that has bid in every round for years has hundreds of bids: a page at a time.
+    page = Paginator(
+        bids.select_related("funding_round").order_by("-funding_round__opens_at", "-created_at", "-pk"),
+        COUNCIL_BIDS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     offers = [
         {"bid": bid, "award": bid.award, "url": reverse("trusts:award", kwargs={"pk": bid.award.pk})}
-        for bid in bids
-        if hasattr(bid, "award") and bid.award.state == OFFER_WAITING
+        for bid in bids.filter(award__state=OFFER_WAITING).select_related("award").order_by("-created_at")
     ]
-    live = {bid.funding_round_id: bid for bid in bids if bid.state != BidState.WITHDRAWN}
     rounds = []
     open_to_us = list(rounds_with_extension_for(authority, now))
-    closing = deadlines.closing_times(open_to_us, authority)
+    if open_to_us:
+        live = {
+            bid.funding_round_id: bid
+            for bid in bids.filter(funding_round__in=open_to_us).exclude(state=BidState.WITHDRAWN)
+        }
+        closing = deadlines.closing_times(open_to_us, authority)
     for funding_round in open_to_us:
         closes_at = closing[funding_round.pk]
         rounds.append(
@@ -75,7 +81,9 @@ def home(request):
             "page_title": f"{authority.name}: bids",
             "authority": authority,
             "rounds": rounds,
-            "bids": bids,
+            "page": page,
+            "bids": page.object_list,
+            "pages": pagination(page, request.GET),
             "offers": offers,
         },
     )

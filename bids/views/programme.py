@@ -26,30 +26,38 @@ from .. import (
     workflow,
 )
 from ..eligibility import eligibility_problems, missing_core_sectors
-from ..filters import ranking_queryset
+from ..filters import moderation_rows
 from ..forms.assessment import AddAssessorForm, ModerationForm
-from ..models import Assessment, BidState, ConflictOfInterest, FundingRound
+from ..models import Assessment, Bid, BidState, ConflictOfInterest, FundingRound
 from ..queries import current_round
 from .access import bid_url, bid_view
-from .assessment import interview_panels
+from .assessment import PANELS_PARAM, kept, panel_page
 
 MODERATION_PAGE_SIZE = 50
+PIPELINE_ROUNDS_PER_PAGE = 5
 PIPELINE_STATES = [state for state in BidState if state != BidState.DRAFT]
 
 
-def _rounds_with_counts():
-    counts = {f"n_{state.value}": Count("bids", filter=Q(bids__state=state.value)) for state in BidState}
-    return FundingRound.objects.published().annotate(**counts).order_by("-opens_at")
-
-
 def pipeline(request):
+    """Each round's bids by status, newest round first, a few rounds a page: the programme
+    runs a round every few months, year after year."""
+    page = Paginator(
+        FundingRound.objects.published().order_by("-opens_at", "-pk"), PIPELINE_ROUNDS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    counts = {
+        (round_id, state): count
+        for round_id, state, count in Bid.objects.filter(funding_round__in=page.object_list)
+        .order_by()
+        .values_list("funding_round_id", "state")
+        .annotate(count=Count("pk"))
+    }
     rounds = []
-    for funding_round in _rounds_with_counts():
+    for funding_round in page.object_list:
         ranking = reverse("bids:ranking", kwargs={"round_slug": funding_round.slug})
         stages = [
             {
                 "state": state,
-                "count": getattr(funding_round, f"n_{state.value}"),
+                "count": counts.get((funding_round.pk, state.value), 0),
                 "url": f"{ranking}?state={state.value}" if state != BidState.DRAFT else "",
             }
             for state in BidState
@@ -65,7 +73,13 @@ def pipeline(request):
     return render(
         request,
         "bids/programme/pipeline.html",
-        {"page_title": "Programme pipeline", "rounds": rounds, "panels": interview_panels(request.user)},
+        {
+            "page_title": "Programme pipeline",
+            "rounds": rounds,
+            "page": page,
+            "pages": pagination(page, kept(request, PANELS_PARAM)),
+            **panel_page(request),
+        },
     )
 
 
@@ -287,12 +301,7 @@ def assessors(request):
 @permission_required("bids.view_programme")
 def moderation_overview(request, round_slug):
     funding_round = _round(round_slug)
-    bids = (
-        ranking_queryset(funding_round)
-        .filter(state__in=[BidState.SUBMITTED, BidState.UNDER_ASSESSMENT])
-        .order_by("-flagged", "authority__name")
-    )
-    page = Paginator(bids, MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(moderation_rows(funding_round), MODERATION_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "bids/programme/moderation_overview.html",

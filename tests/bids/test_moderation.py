@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from bids import moderation, scoring, workflow
-from bids.filters import ranking_queryset
+from bids.filters import ranked_rows
 from bids.models import EventKind, Moderation
 from tests import factories
 from tests.queries import queries_for
@@ -25,6 +25,11 @@ CODES = [
 @pytest.fixture
 def bid(open_round, assessor, other_assessor):
     return factories.under_assessment_bid(open_round, "KEN", [assessor, other_assessor])
+
+
+def ranked(bid):
+    """The bid's row in its round's ranking."""
+    return next(row for row in ranked_rows(bid.funding_round) if row["pk"] == bid.pk)
 
 
 def moderate_url(bid):
@@ -47,7 +52,21 @@ def test_differences_below_two_are_not_flagged(bid, assessor, other_assessor):
     factories.submit_scores(bid, assessor, [4, 4, 4, 4, 4])
     factories.submit_scores(bid, other_assessor, [3, 3, 3, 3, 3])
     assert not moderation.score_sheet(bid).flagged
-    assert not ranking_queryset(bid.funding_round).get(pk=bid.pk).flagged
+    assert not ranked(bid)["flagged"]
+
+
+def test_the_ranking_flags_a_difference_of_two_on_one_criterion_only(bid, assessor, other_assessor):
+    # Two apart, but on different criteria: not a disagreement.
+    factories.submit_scores(bid, assessor, [4, 2, 3, 3, 3])
+    factories.submit_scores(bid, other_assessor, [3, 3, 2, 3, 4])
+    assert not ranked(bid)["flagged"]
+
+
+def test_the_ranking_flags_what_the_score_sheet_flags(bid, assessor, other_assessor):
+    factories.submit_scores(bid, assessor, [1, 3, 3, 3, 3])
+    factories.submit_scores(bid, other_assessor, [3, 3, 3, 3, 3])
+    assert moderation.score_sheet(bid).flagged
+    assert ranked(bid)["flagged"]
 
 
 def test_drafts_and_set_aside_scores_are_shown_but_not_counted(bid, assessor, other_assessor):
@@ -85,8 +104,8 @@ def test_the_moderated_score_overrides_the_mean_and_both_are_kept(
         lead,
     )
     assert scoring.effective_score(bid) == Decimal("75.50")
-    ranked = ranking_queryset(bid.funding_round).get(pk=bid.pk)
-    assert (ranked.effective_score, ranked.mean_score) == (Decimal("75.50"), Decimal("73.125"))
+    row = ranked(bid)
+    assert (row["effective_score"], row["mean_score"]) == (Decimal("75.50"), Decimal("73.125"))
     event = bid.events.get(kind=EventKind.MODERATED)
     assert not event.shown_to_council and event.detail["mean"] == "73.1250"
     page = client_for(lead).get(moderate_url(bid)).content.decode()
@@ -178,9 +197,11 @@ def test_moderation_pages_query_count_is_the_same_at_1_and_30_bids(client_for, o
     client = client_for(lead)
     overview = reverse("bids:moderation", kwargs={"round_slug": open_round.slug})
     first = scored(open_round, CODES[0], people)
-    assert queries_for(client, overview) == 6  # with the leniencies and the page count
+    # Session, user, round; the round's counted totals, disagreements and bids; its
+    # assessors' assignments and scores set aside.
+    assert queries_for(client, overview) == 8
     assert queries_for(client, moderate_url(first)) == 9  # with the standardised score
     for code in CODES[1:]:
         scored(open_round, code, people)
-    assert queries_for(client, overview) == 6  # with the leniencies and the page count
+    assert queries_for(client, overview) == 8
     assert queries_for(client, moderate_url(first)) == 9  # with the standardised score

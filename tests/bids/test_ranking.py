@@ -268,15 +268,16 @@ def test_ranking_query_count_is_the_same_at_1_and_30_bids(client_for, open_round
     plain = ranking_url(open_round)
     standardised = ranking_url(open_round, sort="standardised", at_least="10")
     scored(open_round, CODES[0], people)
-    # Session, user, round, the round's counted totals (for leniency), the count of pending
-    # decisions (the link under the heading) and the page itself.
-    assert queries_for(client, plain) == 6
-    assert queries_for(client, url) == 6
-    assert queries_for(client, standardised) == 6
+    # Session, user, round, the round's counted totals (for the scores), the round's bids with
+    # assessors who disagree, the round's bids, and the count of pending decisions (the link
+    # under the heading).
+    assert queries_for(client, plain) == 7
+    assert queries_for(client, url) == 7
+    assert queries_for(client, standardised) == 7
     for number, code in enumerate(CODES[1:]):
         bid = scored(open_round, code, people)
         if number % 3 == 0:
             moderation.moderate(bid, lead, Decimal("55"), "Moderated.")
-    assert queries_for(client, plain) == 6
-    assert queries_for(client, url) == 6
-    assert queries_for(client, standardised) == 6
+    assert queries_for(client, plain) == 7
+    assert queries_for(client, url) == 7
+    assert queries_for(client, standardised) == 7

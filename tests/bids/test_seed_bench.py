@@ -9,7 +9,9 @@ from django.db.models import Count
 from accounts.models import Role, User
 from bench.data import ASSESSED, ASSESSORS_PER_BID
 from bids.models import Assessment, Bid, BidEvent, BidState, CriterionScore, Decision, FundingRound
-from trusts.enums import AwardState
+from monitoring.enums import ReturnState
+from monitoring.models import MonitoringReturn
+from trusts.enums import ACCEPTED_STATES, AwardState
 from trusts.models import FundingAward
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +63,11 @@ def test_states_spread_across_the_workflow(seeded):
 def test_people(seeded):
     assert User.objects.filter(role=Role.ASSESSOR, email__endswith="@bench.example").count() == 40
     assert User.objects.filter(role=Role.LEAD, email="lead@bench.example").exists()
-    assert User.objects.filter(role=Role.COUNCIL, email__endswith="@council.example").count() == 150
+    council = User.objects.filter(role=Role.COUNCIL, email__endswith="@council.example")
+    # Each authority's officer, who writes its bids and prepares its returns, and its director,
+    # who certifies them.
+    assert council.filter(email__startswith="bids.").count() == 150
+    assert council.filter(email__startswith="director.").count() == 150
 
 
 def test_every_assessed_bid_has_three_assessments_of_every_criterion(seeded):
@@ -92,6 +98,23 @@ def test_awards_for_a_fifth_of_the_bids(seeded):
     assert paid.trust and paid.paid_on and paid.events.count() >= 4
     assert sum(i.amount for i in paid.instalments.all() if i.state == "paid") == paid.total
     assert all(i.requested_by_id != i.approved_by_id for i in paid.instalments.all())
+
+
+def test_pilots_send_monitoring_returns(seeded):
+    returns = MonitoringReturn.objects.all()
+    assert returns.exists()
+    assert not returns.exclude(award__state__in=ACCEPTED_STATES).exists()
+    assert set(returns.values_list("state", flat=True)) >= {ReturnState.ACCEPTED, ReturnState.SUBMITTED}
+    accepted = returns.filter(state=ReturnState.ACCEPTED).first()
+    assert accepted.prepared_by.local_authority_id == accepted.award.bid.authority_id
+    assert accepted.certified_by_id != accepted.prepared_by_id
+    assert accepted.milestones.count() == 3
+    assert list(accepted.events.values_list("to_state", flat=True)) == [
+        "draft",
+        "awaiting_certification",
+        "submitted",
+        "accepted",
+    ]
 
 
 def test_histories_follow_the_workflow(seeded):

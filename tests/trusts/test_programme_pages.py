@@ -1,10 +1,12 @@
 """The awards list and each round's budget: what they add up to, flat query counts. Who may
 see them is the authorisation matrix's ("trusts:awards", "trusts:budget")."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 import trusts.views.programme as programme
 from accounts.models import Role
@@ -118,10 +120,10 @@ def test_awards_list_query_count_is_flat(client_for, lead, open_round):
     award_in_state(
         AwardState.PAID, lead=lead, council=factories.user(Role.COUNCIL, "BST"), funding_round=open_round
     )
-    assert queries_for(client, reverse("trusts:awards")) == 8
+    assert queries_for(client, reverse("trusts:awards")) == 9
     for code, state in [("BIR", "accepted"), ("CMD", "offered"), ("DUR", "declined"), ("KEN", "paid")]:
         award_in_state(state, lead=lead, council=factories.user(Role.COUNCIL, code), funding_round=open_round)
-    assert queries_for(client, reverse("trusts:awards")) == 8
+    assert queries_for(client, reverse("trusts:awards")) == 9
 
 
 def test_budget_view_by_region_against_the_budget(spread, client_for, lead):
@@ -182,7 +184,7 @@ def test_budget_view_query_count_is_flat(client_for, lead):
     award_in_state(
         AwardState.PAID, lead=lead, council=factories.user(Role.COUNCIL, "BST"), funding_round=funding_round
     )
-    assert queries_for(client, target) == 6
+    assert queries_for(client, target) == 8
     for code in ["BIR", "CMD", "DUR", "KEN"]:
         award_in_state(
             AwardState.ACCEPTED,
@@ -190,7 +192,33 @@ def test_budget_view_query_count_is_flat(client_for, lead):
             council=factories.user(Role.COUNCIL, code),
             funding_round=funding_round,
         )
-    assert queries_for(client, target) == 6
+    for _ in range(3):
+        factories.open_round()
+    assert queries_for(client, target) == 8
+
+
+def test_the_budget_links_the_rounds_either_side_and_the_latest_few(client_for, lead, monkeypatch):
+    monkeypatch.setattr(programme, "LATEST_ROUNDS", 2)
+    rounds = [factories.open_round(opens_at=timezone.now() - timedelta(days=30 * n)) for n in (4, 3, 2, 1)]
+    oldest, second, third, newest = rounds
+    page = client_for(lead).get(reverse("trusts:budget", kwargs={"round_slug": second.slug})).content.decode()
+    other = page.split("Other rounds")[1]
+    assert "The round before: <a" in other and oldest.name in other.split("The round after")[0]
+    assert third.name in other.split("The round after")[1].split("</li>")[0]
+    latest = other.split("The latest rounds")[1]
+    assert newest.name in latest and third.name in latest and oldest.name not in latest
+
+
+def test_the_awards_list_links_the_budgets_of_the_latest_rounds_and_the_chosen_one(
+    client_for, lead, monkeypatch
+):
+    monkeypatch.setattr(programme, "LATEST_ROUNDS", 2)
+    rounds = [factories.open_round(opens_at=timezone.now() - timedelta(days=30 * n)) for n in (4, 3, 2, 1)]
+    client = client_for(lead)
+    budgets = client.get(reverse("trusts:awards")).content.decode().split("Budgets of the latest rounds")[1]
+    assert rounds[3].name in budgets and rounds[2].name in budgets and rounds[0].name not in budgets
+    chosen = client.get(reverse("trusts:awards"), {"funding_round": rounds[0].slug}).content.decode()
+    assert rounds[0].name in chosen.split("Budgets of the latest rounds")[1]
 
 
 def test_unknown_round_budget_is_404(client_for, lead):

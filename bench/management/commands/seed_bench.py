@@ -5,7 +5,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.data import AlreadySeeded, BenchSeeder, top_up_awards
+from bench.data import AlreadySeeded, BenchSeeder, analyse, top_up_awards
 
 
 class Command(BaseCommand):
@@ -39,4 +39,5 @@ class Command(BaseCommand):
                 top_up_awards(award_rows, stdout=self.stdout)
         except AlreadySeeded as error:
             raise CommandError(str(error)) from error
+        analyse()
         self.stdout.write(self.style.SUCCESS(f"Bench data ready in {time.monotonic() - started:.1f} s"))
