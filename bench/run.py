@@ -639,7 +639,7 @@ def report(context):
             f"The CSV export against PostgreSQL's own COPY of the same rows and columns (labels and London dates "
             f"worked out in SQL, through psycopg2's copy_expert to a file, in the harness): "
             f"**{rate / copy_rate if copy_rate else 0:.2f}** of its rows per second "
-            f"({copy['seconds'] / csv_export['seconds'] if csv_export['seconds'] else 0:.2f} of its time is COPY's). "
+            f"({copy['seconds']:.1f} s against the export's {csv_export['seconds']:.1f} s). "
             "The 360Giving file publishes only awards that stand (offered, accepted, condition met or paid), "
             "so it has fewer rows than there are awards.",
         ]
