@@ -10,7 +10,6 @@ from core.forms.base import ReasonForm, StateForm, WordLimit, counted_textarea, 
 from core.forms.fields import FigureInput, MoneyField, capitalised
 from core.forms.layout import money
 from core.money import money as money_text
-from core.money import plain_amount
 from trusts.forms import round_and_status_filter
 
 from .enums import (
@@ -237,11 +236,9 @@ def milestone_layout(row):
 
 
 def initial_answers(monitoring_return):
-    """What the form shows for a saved return: amounts as typed (60,000), its milestones in order."""
+    """What the form shows for a saved return: its answers (the inputs show amounts as typed,
+    60,000), its milestones in order."""
     initial = {name: getattr(monitoring_return, name) for name in ANSWERS}
-    for name in ("spending_to_date", "planned_spending_to_date"):
-        if initial[name] is not None:
-            initial[name] = plain_amount(initial[name], grouped=True)
     for row, milestone in enumerate(monitoring_return.milestones.all(), start=1):
         initial[f"milestone_{row}_name"] = milestone.name
         initial[f"milestone_{row}_status"] = milestone.status

@@ -25,7 +25,6 @@ from core.forms.base import (
 from core.forms.fields import DATE_PARTS, DateField, MoneyField
 from core.forms.layout import Reveal, money
 from core.money import money as money_text
-from core.money import plain_amount
 
 from .enums import (
     Audience,
@@ -414,8 +413,8 @@ class ApproveForm(RejectForm):
         kwargs.setdefault(
             "initial",
             {
-                "base_amount": plain_amount(funding_round.base_award, grouped=True),
-                "supplement_amount": plain_amount(bid.supplement_requested or Decimal("0"), grouped=True),
+                "base_amount": funding_round.base_award,
+                "supplement_amount": bid.supplement_requested or Decimal("0"),
                 "supplement_justification": bid.supplement_justification,
             },
         )
@@ -648,8 +647,8 @@ class ReviewForm(GovForm):
         kwargs.setdefault(
             "initial",
             {
-                "base_amount": plain_amount(award.base_amount, grouped=True),
-                "supplement_amount": plain_amount(award.supplement_amount, grouped=True),
+                "base_amount": award.base_amount,
+                "supplement_amount": award.supplement_amount,
                 "supplement_justification": award.supplement_justification,
             },
         )

@@ -21,7 +21,6 @@ from core.forms.fields import DATE_PARTS, DateField, MoneyField
 from core.forms.layout import Reveal, money, percent
 from core.london import end_of_day, long_date, start_of_day
 from core.money import money as money_text
-from core.money import plain_amount
 
 from .. import setup
 from ..models import Criterion, FundingRound
@@ -471,11 +470,9 @@ def initial_values(funding_round, copying=False):
         "interviews_end_on": funding_round.interviews_end_on,
         "decision_on": funding_round.decision_on,
         "operational_on": funding_round.operational_on,
-        "base_award": plain_amount(funding_round.base_award, grouped=True),
-        "max_supplement": plain_amount(funding_round.max_supplement, grouped=True),
-        "total_budget": plain_amount(funding_round.total_budget, grouped=True)
-        if funding_round.total_budget is not None
-        else "",
+        "base_award": funding_round.base_award,
+        "max_supplement": funding_round.max_supplement,
+        "total_budget": funding_round.total_budget,
         "pilot_places": funding_round.pilot_places,
         "pilot_months": funding_round.pilot_months,
         "min_assessors": funding_round.min_assessors,

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from core.money import money, plain_amount
+from core.money import money
 from core.views import ChangePage, pagination, posted
 
 from .. import payments, schedules
@@ -168,7 +168,7 @@ def schedule(request, pk):
     rows = max(1, min(rows, MAX_ROWS))
     initial = {}
     for number, instalment in enumerate(instalments, start=1):
-        initial[f"amount_{number}"] = plain_amount(instalment.amount, grouped=True)
+        initial[f"amount_{number}"] = instalment.amount
         initial[f"trigger_{number}"] = instalment.trigger
         if instalment.due_on:
             initial[f"due_on_{number}"] = [
