@@ -252,6 +252,14 @@ def test_a_saved_figure_comes_back_in_its_input_as_the_council_typed_it(kent, ke
     assert input_value(text(kent.get(population)), "population_covered") == "162,000"
 
 
+def test_a_saved_supplement_comes_back_grouped(kent, kent_user, open_round):
+    bid = factories.draft_bid(open_round, "KEN", kent_user, complete=True)
+    type(bid).objects.filter(pk=bid.pk).update(large_or_complex=True, supplement_requested=40000)
+    amount = reverse("bids:section-page", args=[bid.reference, "funding", "amount"])
+    page = text(kent.get(amount))
+    assert input_value(page, "supplement_requested") == "40,000"
+
+
 def test_a_saved_returns_figures_come_back_grouped_and_a_typed_one_unchanged(
     kent, kent_user, lead, open_round
 ):

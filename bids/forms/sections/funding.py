@@ -7,7 +7,6 @@ from crispy_forms_gds.layout import Field
 
 from core.forms.layout import Reveal, money
 from core.money import money as money_text
-from core.money import plain_amount
 
 from ...models import Section
 from ..pages import SectionPage
@@ -40,7 +39,7 @@ class FundingForm(SectionPage):
         amount = bid.supplement_requested if bid.large_or_complex else None
         return {
             "large_or_complex": large,
-            "supplement_requested": plain_amount(amount) if amount else "",
+            "supplement_requested": amount or "",
             "supplement_justification": bid.supplement_justification if bid.large_or_complex else "",
         }
 
