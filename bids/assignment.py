@@ -242,7 +242,6 @@ def exclude(bid, assessor, lead, reason, *, expected_state=None, now=None):
         try:
             with transaction.atomic():
                 exclusion = AssignmentExclusion.objects.create(
-                    funding_round=locked.funding_round,
                     bid=locked,
                     assessor=assessor,
                     reason=reason,

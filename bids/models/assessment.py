@@ -58,10 +58,8 @@ class Assignment(models.Model):
 
 class AssignmentExclusion(models.Model):
     """The programme lead's word that an assessor is not to assess a bid, for a reason other
-    than a declared conflict of interest: automatic assignment passes them over. The round
-    is the bid's, kept here so a round's exclusions are read without a join."""
+    than a declared conflict of interest: automatic assignment passes them over."""
 
-    funding_round = models.ForeignKey("bids.FundingRound", on_delete=models.CASCADE, related_name="+")
     bid = models.ForeignKey(Bid, on_delete=models.CASCADE, related_name="exclusions")
     assessor = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="exclusions")
     reason = models.TextField()
@@ -75,6 +73,10 @@ class AssignmentExclusion(models.Model):
 
     def __str__(self):
         return f"{self.assessor} excluded from {self.bid_id}"
+
+    @property
+    def funding_round(self):
+        return self.bid.funding_round
 
 
 class Recommendation(models.TextChoices):
